@@ -1,0 +1,44 @@
+//! sar-model: the canonical Suspicious Activity Report and the record of every pipeline state.
+//!
+//! - `codes`: the NIEM PM-ISE SAR code lists as data (16 behaviours with their group, 34 target
+//!   sectors, 18 tip classes, 8 tip domains).
+//! - `intake`: the published intake format, as sent (lexical: normalization validates it).
+//! - `report`: the canonical, validated report (domain spec §3.2).
+//! - `records`: the record on each topic: raw, normalized, scored, gated, routed, dlq.
+//! - `grading`: source reliability and content validity, two independent axes in two schemes.
+//! - `protected`: protected descriptors, unreadable outside this crate.
+//! - `privacy`: the PII class of every field and the Summary view derived from it.
+//! - `ids`, `zoned`: report ids (UUID v7), origins, times that keep their original offset.
+//! - `examples`: a fully populated record of every type, for tests, fixtures and docs.
+//!
+//! Architecture invariant: this crate does no IO, reads no clock, no environment and no
+//! randomness; it depends on no other sarflow crate and on no Kafka, Avro, HTTP or storage crate.
+
+pub mod codes;
+pub mod examples;
+pub mod grading;
+pub mod ids;
+pub mod intake;
+pub mod privacy;
+pub mod protected;
+pub mod records;
+pub mod report;
+pub mod zoned;
+
+pub use codes::{
+    BehaviorCode, BehaviorGroup, Code, CodeEntry, CodeList, TargetSectorCode, TipClassCode,
+    TipDomainCode, UnknownCode,
+};
+pub use grading::{ContentValidity, GradeBasis, Grading, GradingScheme, SourceReliability};
+pub use ids::{Origin, ReportId};
+pub use intake::IntakeRecord;
+pub use privacy::Summarize;
+pub use protected::{ProtectedDescriptorValues, ProtectedDescriptors};
+pub use records::{
+    DlqRecord, GatedRecord, NormalizedRecord, RawRecord, RoutedRecord, ScoredRecord, Stage,
+};
+pub use report::{Person, SarReport};
+pub use zoned::{CalendarDate, ZonedTime};
+
+/// The Functional Standard version sarflow implements.
+pub const FS_VERSION: &str = "1.5.5";
