@@ -220,3 +220,6 @@ fn qualify(name: &str, namespace: &str) -> String {
         format!("{namespace}.{name}")
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -23,3 +23,50 @@ fn examples_round_trip() {
     check!(examples::routed_record());
     check!(examples::dlq_record());
 }
+
+#[test]
+fn unknown_fingerprint_is_refused_with_a_clear_error() {
+    let codec = Codec::new().unwrap();
+    let mut bytes = codec.encode(&examples::dlq_record()).unwrap();
+    bytes[2..10].copy_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8]);
+    let error = codec.decode::<DlqRecord>(&bytes).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "unknown schema fingerprint 0102030405060708: not a known version of any sarflow record"
+    );
+}
+
+#[test]
+fn malformed_messages_are_refused() {
+    let codec = Codec::new().unwrap();
+    let json = br#"{"source":{}}"#;
+    assert_eq!(codec.decode::<RawRecord>(json).unwrap_err(), SchemaError::NotSingleObject);
+    assert_eq!(codec.decode::<RawRecord>(&[0xC3, 0x01, 0]).unwrap_err(), SchemaError::Truncated { len: 3 });
+    let bytes = codec.encode(&examples::raw_record()).unwrap();
+    let truncated = &bytes[..bytes.len() / 2];
+    assert!(matches!(codec.decode::<RawRecord>(truncated), Err(SchemaError::Decode { .. })));
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert!(matches!(codec.decode::<RawRecord>(&trailing), Err(SchemaError::Decode { .. })));
+}
+
+#[test]
+fn a_record_of_another_topic_is_refused() {
+    let codec = Codec::new().unwrap();
+    let bytes = codec.encode(&examples::raw_record()).unwrap();
+    let error = codec.decode::<ScoredRecord>(&bytes).unwrap_err();
+    assert!(
+        matches!(&error, SchemaError::WrongRecord { found, expected, .. }
+            if found == "sarflow.RawRecord" && expected == "sarflow.ScoredRecord"),
+        "{error}"
+    );
+}
+
+#[test]
+fn errors_never_carry_record_content() {
+    let codec = Codec::new().unwrap();
+    let bytes = codec.encode(&examples::raw_record()).unwrap();
+    let error = codec.decode::<RawRecord>(&bytes[..60]).unwrap_err().to_string();
+    assert!(!error.contains("Riverside"), "{error}");
+    assert!(!error.contains("riverside"), "{error}");
+}
