@@ -1,0 +1,178 @@
+//! Test support: what makes an intake record semantically invalid, checked with the sar-model
+//! types. Used by the generator's and the corruptor's tests.
+
+use sar_model::{
+    BehaviorCode, CalendarDate, ContentValidity, SourceReliability, TargetSectorCode, TipClassCode,
+    TipDomainCode, ZonedTime, intake::IntakeRecord,
+};
+
+pub(crate) const CHANNELS: [&str; 8] = [
+    "officer",
+    "partner_feed",
+    "web_form",
+    "mobile_app",
+    "phone",
+    "email",
+    "niem_xml",
+    "csv",
+];
+pub(crate) const ORG_TYPES: [&str; 4] = [
+    "law_enforcement",
+    "private_sector",
+    "public",
+    "government_non_le",
+];
+pub(crate) const REPORTER_ROLES: [&str; 5] = [
+    "officer",
+    "security_officer",
+    "employee",
+    "citizen",
+    "anonymous",
+];
+pub(crate) const PERSON_ROLES: [&str; 5] =
+    ["subject", "witness", "victim", "reporter", "associate"];
+pub(crate) const ID_KINDS: [&str; 6] = [
+    "drivers_license",
+    "ssn",
+    "passport",
+    "alien_number",
+    "state_id",
+    "other",
+];
+
+/// Every way `record` breaks the intake contract beyond its JSON shape; empty when valid.
+pub(crate) fn problems(record: &IntakeRecord) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            out.push(what);
+        }
+    };
+    check(
+        CHANNELS.contains(&record.channel.as_str()),
+        format!("channel `{}`", record.channel),
+    );
+    check(
+        ORG_TYPES.contains(&record.submitter.org_type.as_str()),
+        "org_type".into(),
+    );
+    check(
+        REPORTER_ROLES.contains(&record.submitter.reporter_role.as_str()),
+        "reporter_role".into(),
+    );
+    for code in &record.behavior_codes {
+        check(
+            BehaviorCode::parse(code).is_ok(),
+            format!("behavior code `{code}`"),
+        );
+    }
+    for code in &record.target_sectors {
+        check(
+            TargetSectorCode::parse(code).is_ok(),
+            format!("target sector `{code}`"),
+        );
+    }
+    if let Some(sector) = &record.submitter.sector {
+        check(
+            TargetSectorCode::parse(sector).is_ok(),
+            format!("submitter sector `{sector}`"),
+        );
+    }
+    if let Some(code) = &record.tip_class {
+        check(
+            TipClassCode::parse(code).is_ok(),
+            format!("tip class `{code}`"),
+        );
+    }
+    if let Some(code) = &record.tip_domain {
+        check(
+            TipDomainCode::parse(code).is_ok(),
+            format!("tip domain `{code}`"),
+        );
+    }
+    let submitted = ZonedTime::parse(&record.submitted_at);
+    let start = ZonedTime::parse(&record.observed.start);
+    let end = record.observed.end.as_deref().map(ZonedTime::parse);
+    check(
+        submitted.is_ok(),
+        format!("submitted_at `{}`", record.submitted_at),
+    );
+    check(
+        start.is_ok(),
+        format!("observed.start `{}`", record.observed.start),
+    );
+    if let Some(end) = &end {
+        check(end.is_ok(), "observed.end".into());
+    }
+    if let (Ok(start), Some(Ok(end))) = (&start, &end) {
+        check(end >= start, "observed.end before observed.start".into());
+    }
+    if let (Ok(start), Ok(submitted)) = (&start, &submitted) {
+        check(start <= submitted, "observed after submission".into());
+    }
+    if let Some(lat) = record.location.lat {
+        check((-90.0..=90.0).contains(&lat), format!("lat {lat}"));
+    }
+    if let Some(lon) = record.location.lon {
+        check((-180.0..=180.0).contains(&lon), format!("lon {lon}"));
+    }
+    check(
+        !record.narrative.trim().is_empty(),
+        "empty narrative".into(),
+    );
+    check(
+        !record.location.jurisdiction.trim().is_empty(),
+        "empty jurisdiction".into(),
+    );
+    check(record.lawfully_obtained, "not lawfully obtained".into());
+    if let Some(grading) = &record.grading {
+        if let Some(token) = &grading.source_reliability {
+            check(
+                SourceReliability::parse(token).is_ok(),
+                format!("source reliability `{token}`"),
+            );
+        }
+        if let Some(token) = &grading.content_validity {
+            check(
+                ContentValidity::parse(token).is_ok(),
+                format!("content validity `{token}`"),
+            );
+        }
+    }
+    for person in &record.persons {
+        check(
+            PERSON_ROLES.contains(&person.role.as_str()),
+            format!("person role `{}`", person.role),
+        );
+        if let Some(dob) = &person.dob {
+            check(CalendarDate::parse(dob).is_ok(), format!("dob `{dob}`"));
+        }
+        if let Some(age) = person.age {
+            check((0..=130).contains(&age), format!("age {age}"));
+        }
+        for id in &person.ids {
+            check(
+                ID_KINDS.contains(&id.kind.as_str()),
+                format!("id kind `{}`", id.kind),
+            );
+        }
+    }
+    for vehicle in &record.vehicles {
+        if let Some(year) = vehicle.year {
+            check(
+                (1900..=2100).contains(&year),
+                format!("vehicle year {year}"),
+            );
+        }
+    }
+    for attachment in &record.attachments {
+        let hex = attachment.sha256.len() == 64
+            && attachment
+                .sha256
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+        check(hex, "sha256".into());
+        check(attachment.size_bytes > 0, "attachment size".into());
+    }
+    out
+}
