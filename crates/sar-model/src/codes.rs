@@ -83,7 +83,10 @@ impl<K: CodeList> Code<K> {
             .iter()
             .position(|entry| entry.code == code)
             .map(|position| Self::from_index(position))
-            .ok_or_else(|| UnknownCode { list: K::LIST_NAME, code: code.to_owned() })
+            .ok_or_else(|| UnknownCode {
+                list: K::LIST_NAME,
+                code: code.to_owned(),
+            })
     }
 
     /// Every code of the list, in list order.
@@ -108,7 +111,10 @@ impl<K: CodeList> Code<K> {
 
     fn from_index(position: usize) -> Self {
         debug_assert!(position < K::ENTRIES.len() && position <= usize::from(u8::MAX));
-        Self { index: position as u8, list: PhantomData }
+        Self {
+            index: position as u8,
+            list: PhantomData,
+        }
     }
 }
 
@@ -170,11 +176,19 @@ impl<'de, K: CodeList> Deserialize<'de> for Code<K> {
 }
 
 const fn row(code: &'static str, name: &'static str) -> CodeEntry {
-    CodeEntry { code, name, group: None }
+    CodeEntry {
+        code,
+        name,
+        group: None,
+    }
 }
 
 const fn behavior(code: &'static str, name: &'static str, group: BehaviorGroup) -> CodeEntry {
-    CodeEntry { code, name, group: Some(group) }
+    CodeEntry {
+        code,
+        name,
+        group: Some(group),
+    }
 }
 
 impl CodeList for Behavior {
@@ -189,7 +203,11 @@ impl CodeList for Behavior {
         behavior("THREAT", "Expressed or Implied Threat", BehaviorGroup::A),
         behavior("AVIATION", "Aviation Activity", BehaviorGroup::A),
         behavior("ELICIT", "Eliciting Information", BehaviorGroup::B),
-        behavior("TESTSEC", "Testing or Probing of Security", BehaviorGroup::B),
+        behavior(
+            "TESTSEC",
+            "Testing or Probing of Security",
+            BehaviorGroup::B,
+        ),
         behavior("RECRUT", "Recruiting/Financing", BehaviorGroup::B),
         behavior("PHOTO", "Photography", BehaviorGroup::B),
         behavior("SURVL", "Observation/Surveillance", BehaviorGroup::B),

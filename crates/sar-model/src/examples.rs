@@ -15,10 +15,10 @@ use crate::{
     },
     protected::{ProtectedDescriptorValues, ProtectedDescriptors},
     records::{
-        Contribution, DedupKeys, DestinationKind, DlqRecord, EntityKind, ExtractedEntity,
-        FieldError, FlagKind, GateDecision, GateOutcome, GateReason, GatedRecord, Header,
-        NormalizedRecord, Priority, QueueName, RawRecord, ReviewFlag, Route, RoutedRecord,
-        RulePackRef, Score, ScoredRecord, Stage,
+        CiiPrerequisite, CiiPrerequisiteCheck, Contribution, DedupKeys, DestinationKind, DlqRecord,
+        EntityKind, ExtractedEntity, FieldError, FlagKind, GateDecision, GateOutcome, GateReason,
+        GatedRecord, Header, NormalizedRecord, Priority, QueueName, RawRecord, ReviewFlag, Route,
+        RoutedRecord, RulePackRef, Score, ScoredRecord, Stage,
     },
     report::{
         Aircraft, Attachment, Channel, LawfulSource, LegalBasis, Location, ObservedPeriod, OrgType,
@@ -50,7 +50,10 @@ pub fn report_id() -> ReportId {
 /// A fully populated intake record.
 pub fn intake_record() -> IntakeRecord {
     IntakeRecord {
-        source: IntakeSource { system: "riverside-pd-rms".into(), report_id: "RPD-2026-004411".into() },
+        source: IntakeSource {
+            system: "riverside-pd-rms".into(),
+            report_id: "RPD-2026-004411".into(),
+        },
         channel: "officer".into(),
         submitted_at: "2026-03-01T03:05:00-07:00".into(),
         submitter: IntakeSubmitter {
@@ -182,7 +185,10 @@ pub fn report() -> SarReport {
     .with_mapping_to(GradingScheme::Admiralty);
     SarReport {
         report_id: report_id(),
-        origin: Origin { system: "riverside-pd-rms".into(), report_id: "RPD-2026-004411".into() },
+        origin: Origin {
+            system: "riverside-pd-rms".into(),
+            report_id: "RPD-2026-004411".into(),
+        },
         fs_version: crate::FS_VERSION.into(),
         privacy_policy_version: "2026-01".into(),
         channel: Channel::Officer,
@@ -209,14 +215,20 @@ pub fn report() -> SarReport {
             city: some("Riverside"),
             state: some("AZ"),
             zip: some("85001"),
-            coordinates: Some(crate::report::GeoPoint { lat: 33.4484, lon: -112.074 }),
+            coordinates: Some(crate::report::GeoPoint {
+                lat: 33.4484,
+                lon: -112.074,
+            }),
             place_name: some("Riverside Water Treatment Plant"),
             jurisdiction: "Riverside PD".into(),
             is_residence: false,
         },
         narrative: NARRATIVE.into(),
         additional_facts: some("Fresh bolt-cutter marks on the fence; pump house lock forced."),
-        behavior_codes: vec![code(BehaviorCode::parse("INTRSN")), code(BehaviorCode::parse("SABOT"))],
+        behavior_codes: vec![
+            code(BehaviorCode::parse("INTRSN")),
+            code(BehaviorCode::parse("SABOT")),
+        ],
         target_sectors: vec![code(TargetSectorCode::parse("WATR"))],
         tip_class: Some(code(TipClassCode::parse("INFRA"))),
         tip_domain: Some(code(TipDomainCode::parse("B"))),
@@ -315,8 +327,20 @@ the Riverside water treatment plant and enter the pump house. He left at 02:25 i
 plate [PLATE], and called [PHONE] from the lot."
             .into(),
         entities: vec![
-            ExtractedEntity { kind: EntityKind::Plate, text: "7ABC123".into(), start: 170, end: 177, pii: true },
-            ExtractedEntity { kind: EntityKind::Time, text: "02:10".into(), start: 3, end: 8, pii: false },
+            ExtractedEntity {
+                kind: EntityKind::Plate,
+                text: "7ABC123".into(),
+                start: 170,
+                end: 177,
+                pii: true,
+            },
+            ExtractedEntity {
+                kind: EntityKind::Time,
+                text: "02:10".into(),
+                start: 3,
+                end: 8,
+                pii: false,
+            },
         ],
         dedup: DedupKeys {
             exact: "riverside-pd-rms\u{1f}RPD-2026-004411".into(),
@@ -336,17 +360,20 @@ pub fn scored_record() -> ScoredRecord {
             value: 71.5,
             contributions: vec![
                 Contribution {
-                    rule_id: "behavior.INTRSN".into(),
+                    rule: "behavior.INTRSN".into(),
                     description: "group A behaviour: breach/attempted intrusion".into(),
                     contribution: 40.0,
                 },
                 Contribution {
-                    rule_id: "sector.WATR".into(),
+                    rule: "sector.WATR".into(),
                     description: "critical infrastructure sector: water".into(),
                     contribution: 31.5,
                 },
             ],
-            rule_pack: RulePackRef { id: "sarflow-default".into(), version: "1.0.0".into() },
+            rule_pack: RulePackRef {
+                id: "sarflow-default".into(),
+                version: "1.0.0".into(),
+            },
             scored_at: at("2026-03-01T10:05:03Z"),
         },
         flags: vec![ReviewFlag {
@@ -368,6 +395,18 @@ pub fn gated_record() -> GatedRecord {
                 rule: "T-01".into(),
                 message: "has a group A behaviour code; Step-1 review".into(),
             }],
+            cii_prerequisites: vec![
+                CiiPrerequisiteCheck {
+                    prerequisite: CiiPrerequisite::ReasonableSuspicionSignal,
+                    present: true,
+                    detail: "group A behaviour with a criminal act described".into(),
+                },
+                CiiPrerequisiteCheck {
+                    prerequisite: CiiPrerequisite::ControlOfficialLabel,
+                    present: true,
+                    detail: "control official set".into(),
+                },
+            ],
             legal_basis: LegalBasis::FsSar,
             store: StoreKind::TipsLeads,
             retain_until: at("2027-03-01T10:05:02.250Z"),
@@ -390,7 +429,7 @@ pub fn routed_record() -> RoutedRecord {
             },
             Route {
                 destination: DestinationKind::AnalystQueue,
-                queue: Some(QueueName::Step1High),
+                queue: Some(QueueName::Priority),
                 priority: Priority::High,
                 reason: "score >= 60".into(),
             },
@@ -406,15 +445,24 @@ pub fn dlq_record() -> DlqRecord {
         reason_code: "invalid_field".into(),
         message: "2 invalid fields".into(),
         field_errors: vec![
-            FieldError { path: "persons[0].dob".into(), problem: "not a date (YYYY-MM-DD)".into() },
-            FieldError { path: "behavior_codes[1]".into(), problem: "unknown behavior code".into() },
+            FieldError {
+                path: "persons[0].dob".into(),
+                problem: "not a date (YYYY-MM-DD)".into(),
+            },
+            FieldError {
+                path: "behavior_codes[1]".into(),
+                problem: "unknown behavior code".into(),
+            },
         ],
         record_id: Some(report_id()),
         source_topic: some("sar.reports.raw.v1"),
         source_partition: Some(2),
         source_offset: Some(18_044),
         original: b"{\"source\":{\"system\":\"x\"}}".to_vec(),
-        original_headers: vec![Header { key: "traceparent".into(), value: b"00-abc-def-01".to_vec() }],
+        original_headers: vec![Header {
+            key: "traceparent".into(),
+            value: b"00-abc-def-01".to_vec(),
+        }],
         failed_at: at("2026-03-01T10:05:02.500Z"),
     }
 }

@@ -209,9 +209,8 @@ impl SourceReliability {
         use AdmiraltyReliability as Adm;
         use UsReliability as Us;
         match (self, scheme) {
-            (Self::Us4x4(_), GradingScheme::Us4x4) | (Self::Admiralty(_), GradingScheme::Admiralty) => {
-                self
-            }
+            (Self::Us4x4(_), GradingScheme::Us4x4)
+            | (Self::Admiralty(_), GradingScheme::Admiralty) => self,
             (Self::Us4x4(us), GradingScheme::Admiralty) => Self::Admiralty(match us {
                 Us::Reliable => Adm::A,
                 Us::UsuallyReliable => Adm::B,
@@ -286,9 +285,8 @@ impl ContentValidity {
         use AdmiraltyCredibility as Adm;
         use UsValidity as Us;
         match (self, scheme) {
-            (Self::Us4x4(_), GradingScheme::Us4x4) | (Self::Admiralty(_), GradingScheme::Admiralty) => {
-                self
-            }
+            (Self::Us4x4(_), GradingScheme::Us4x4)
+            | (Self::Admiralty(_), GradingScheme::Admiralty) => self,
             (Self::Us4x4(us), GradingScheme::Admiralty) => Self::Admiralty(match us {
                 Us::Confirmed => Adm::Confirmed1,
                 Us::Probable => Adm::ProbablyTrue2,
@@ -332,7 +330,10 @@ impl Grading {
             content_validity: self.content_validity.mapped_to(scheme),
             mapped_from: self.source_reliability.scheme(),
         };
-        Self { mapped: Some(mapped), ..self }
+        Self {
+            mapped: Some(mapped),
+            ..self
+        }
     }
 }
 

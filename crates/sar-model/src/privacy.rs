@@ -239,7 +239,14 @@ impl Summarize for IntakeRecord {
 macro_rules! summarize_records {
     ($($record:ty),*) => { $(impl Summarize for $record { const CONTEXT: Context = Context::Record; })* };
 }
-summarize_records!(RawRecord, NormalizedRecord, ScoredRecord, GatedRecord, RoutedRecord, DlqRecord);
+summarize_records!(
+    RawRecord,
+    NormalizedRecord,
+    ScoredRecord,
+    GatedRecord,
+    RoutedRecord,
+    DlqRecord
+);
 
 /// Applies the Summary rules of `context` to a serialized record.
 pub fn summarize_value(context: Context, value: &Value) -> Value {
@@ -277,10 +284,18 @@ fn has_listed_descendant(context: Context, path: &str) -> bool {
 }
 
 fn child_path(parent: &str, key: &str) -> String {
-    if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
-fn summarize_object(context: Context, path: &str, object: &Map<String, Value>) -> Map<String, Value> {
+fn summarize_object(
+    context: Context,
+    path: &str,
+    object: &Map<String, Value>,
+) -> Map<String, Value> {
     let mut summary = Map::new();
     for (key, child) in object {
         let child_path = child_path(path, key);
@@ -330,8 +345,15 @@ fn apply_rule(rule: SummaryRule, value: &Value, parent: &Map<String, Value>) -> 
         Drop => None,
         AgeBand => Some(age_band(value)),
         DropIfResidence => {
-            let is_residence = parent.get("is_residence").and_then(Value::as_bool).unwrap_or(false);
-            if is_residence { None } else { Some(value.clone()) }
+            let is_residence = parent
+                .get("is_residence")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if is_residence {
+                None
+            } else {
+                Some(value.clone())
+            }
         }
         KeepIfNoName => {
             let has_name = parent.get("name").is_some_and(|name| !name.is_null());

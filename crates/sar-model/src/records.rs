@@ -122,7 +122,7 @@ pub struct Score {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
     /// Rule id in the rule pack.
-    pub rule_id: String,
+    pub rule: String,
     /// Human description of the rule.
     pub description: String,
     /// Points added (or removed).
@@ -187,8 +187,8 @@ pub enum GateOutcome {
     PrivacyReview,
     /// Only protected activity: blocked from ISE-SAR and CII, kept as evidence of the decision.
     BlockedProtectedActivity,
-    /// Not a SAR (no FS behaviour): handed to ordinary criminal-tip handling.
-    NotSarCriminalTip,
+    /// Not a SAR (no valid FS behaviour code): ordinary crime-tip handling, not the SAR path (W14).
+    NotSar,
 }
 
 /// The automated gate's decision and its reasons.
@@ -198,6 +198,9 @@ pub struct GateDecision {
     pub outcome: GateOutcome,
     /// Every reason, with the rule it applies.
     pub reasons: Vec<GateReason>,
+    /// Which 28 CFR Part 23 prerequisites are present or missing, should an analyst later propose
+    /// the report as criminal intelligence. Informational: the gate never promotes.
+    pub cii_prerequisites: Vec<CiiPrerequisiteCheck>,
     /// Legal basis the record is held under.
     pub legal_basis: LegalBasis,
     /// Store that holds it.
@@ -221,6 +224,35 @@ pub struct GateReason {
     pub message: String,
 }
 
+/// A 28 CFR Part 23 prerequisite for criminal intelligence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CiiPrerequisite {
+    /// Signals of reasonable suspicion of criminal conduct (23.20(a), (c)).
+    ReasonableSuspicionSignal,
+    /// Level of sensitivity label (23.20(g)).
+    SensitivityLabel,
+    /// Level of confidence label: the grading (23.20(g)).
+    ConfidenceLabel,
+    /// Submitting agency label (23.20(g)).
+    SubmittingAgencyLabel,
+    /// Control official label (23.20(g)).
+    ControlOfficialLabel,
+    /// Lawful-source attestation (23.20(d)).
+    LawfulSourceAttestation,
+}
+
+/// Whether one prerequisite is present, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CiiPrerequisiteCheck {
+    /// The prerequisite.
+    pub prerequisite: CiiPrerequisite,
+    /// Present?
+    pub present: bool,
+    /// Explanation (no PII).
+    pub detail: String,
+}
+
 /// `sar.reports.routed.v1`: a gated record with its destinations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoutedRecord {
@@ -240,24 +272,24 @@ pub enum DestinationKind {
     SearchIndex,
     /// An analyst queue (see `queue`).
     AnalystQueue,
-    /// Ordinary criminal-tip handling outside the SAR path.
-    CriminalTipHandoff,
 }
 
 /// Analyst queues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueName {
-    /// Imminent threats: a live desk, minutes.
-    LiveDesk,
-    /// Step-1 review, high priority.
-    Step1High,
-    /// Step-1 review, normal priority.
-    Step1Normal,
-    /// Step-1 review, low priority.
-    Step1Low,
-    /// Privacy officer review.
+    /// Imminent threats to life: a live desk, minutes.
+    Imminent,
+    /// Step-1 review ahead of the rest.
+    Priority,
+    /// Step-1 review in order.
+    Standard,
+    /// Privacy officer review before anything else.
     PrivacyReview,
+    /// Blocked protected-activity reports, kept for the privacy audit.
+    BlockedAudit,
+    /// Not a SAR: ordinary crime-tip handling.
+    NotSar,
 }
 
 /// Urgency of a route.

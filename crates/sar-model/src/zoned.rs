@@ -21,7 +21,9 @@ pub struct InvalidTime;
 impl ZonedTime {
     /// Parses RFC 3339 (`2026-03-01T02:10:00-07:00`, `...Z`), keeping the offset.
     pub fn parse(text: &str) -> Result<Self, InvalidTime> {
-        OffsetDateTime::parse(text, &Rfc3339).map(Self).map_err(|_| InvalidTime)
+        OffsetDateTime::parse(text, &Rfc3339)
+            .map(Self)
+            .map_err(|_| InvalidTime)
     }
 
     /// Wraps a `time` value as is.
@@ -60,7 +62,9 @@ impl ZonedTime {
     pub fn to_rfc3339(&self) -> String {
         // Formatting a valid OffsetDateTime with years 0..=9999 cannot fail; years outside that
         // range are refused by `parse` and by `from_unix` (time's default range).
-        self.0.format(&Rfc3339).unwrap_or_else(|_| self.0.to_string())
+        self.0
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| self.0.to_string())
     }
 }
 
@@ -79,7 +83,9 @@ impl PartialOrd for ZonedTime {
 /// Orders by instant, then by offset, so the order agrees with equality.
 impl Ord for ZonedTime {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0.cmp(&other.0).then_with(|| self.offset_seconds().cmp(&other.offset_seconds()))
+        self.0
+            .cmp(&other.0)
+            .then_with(|| self.offset_seconds().cmp(&other.offset_seconds()))
     }
 }
 impl fmt::Debug for ZonedTime {
@@ -119,7 +125,9 @@ const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
 impl CalendarDate {
     /// Parses `YYYY-MM-DD`; 2023-02-30 is refused.
     pub fn parse(text: &str) -> Result<Self, InvalidDate> {
-        Date::parse(text, DATE_FORMAT).map(Self).map_err(|_| InvalidDate)
+        Date::parse(text, DATE_FORMAT)
+            .map(Self)
+            .map_err(|_| InvalidDate)
     }
 
     /// Wraps a `time::Date`.
@@ -134,7 +142,9 @@ impl CalendarDate {
 
     /// `YYYY-MM-DD`.
     pub fn to_iso(&self) -> String {
-        self.0.format(DATE_FORMAT).unwrap_or_else(|_| self.0.to_string())
+        self.0
+            .format(DATE_FORMAT)
+            .unwrap_or_else(|_| self.0.to_string())
     }
 }
 impl fmt::Debug for CalendarDate {

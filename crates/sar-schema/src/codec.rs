@@ -152,7 +152,9 @@ pub struct Codec {
 impl Codec {
     /// Loads every embedded schema version.
     pub fn new() -> Result<Self, SchemaError> {
-        Ok(Self { registry: Registry::load()? })
+        Ok(Self {
+            registry: Registry::load()?,
+        })
     }
 
     /// The schema registry behind the codec.
@@ -164,7 +166,9 @@ impl Codec {
     pub fn current<T: AvroRecord>(&self) -> Result<&SchemaVersion, SchemaError> {
         self.registry
             .current(T::FULLNAME)
-            .ok_or_else(|| SchemaError::NoCurrentSchema { fullname: T::FULLNAME.to_owned() })
+            .ok_or_else(|| SchemaError::NoCurrentSchema {
+                fullname: T::FULLNAME.to_owned(),
+            })
     }
 
     /// Single-object encoding of `record` with the current schema.
@@ -177,7 +181,9 @@ impl Codec {
         let writer = GenericDatumWriter::builder(&current.schema)
             .build()
             .map_err(|error| encode_error(T::FULLNAME, &error))?;
-        writer.write_value_ref(&mut message, &value).map_err(|error| encode_error(T::FULLNAME, &error))?;
+        writer
+            .write_value_ref(&mut message, &value)
+            .map_err(|error| encode_error(T::FULLNAME, &error))?;
         Ok(message)
     }
 
@@ -202,7 +208,9 @@ impl Codec {
             .reader_schema(&reader.schema)
             .build()
             .map_err(|error| decode_error(&error))?;
-        let value = datum_reader.read_value(&mut datum).map_err(|error| decode_error(&error))?;
+        let value = datum_reader
+            .read_value(&mut datum)
+            .map_err(|error| decode_error(&error))?;
         if !datum.is_empty() {
             return Err(SchemaError::Decode {
                 fullname: T::FULLNAME.to_owned(),
@@ -228,7 +236,9 @@ impl Codec {
         fingerprint.copy_from_slice(&message[2..HEADER_LEN]);
         let fingerprint = Fingerprint(fingerprint);
         let writer = self.registry.by_fingerprint(fingerprint).ok_or_else(|| {
-            SchemaError::UnknownFingerprint { fingerprint: fingerprint.to_string() }
+            SchemaError::UnknownFingerprint {
+                fingerprint: fingerprint.to_string(),
+            }
         })?;
         Ok((writer, &message[HEADER_LEN..]))
     }
@@ -239,20 +249,32 @@ pub(crate) fn to_resolved_value<T: Serialize>(
     record: &T,
     schema: &SchemaVersion,
 ) -> Result<Value, SchemaError> {
-    let value = apache_avro::to_value(record).map_err(|error| encode_error(schema.fullname, &error))?;
-    value.resolve(&schema.schema).map_err(|error| encode_error(schema.fullname, &error))
+    let value =
+        apache_avro::to_value(record).map_err(|error| encode_error(schema.fullname, &error))?;
+    value
+        .resolve(&schema.schema)
+        .map_err(|error| encode_error(schema.fullname, &error))
 }
 
 fn encode_error(fullname: &str, error: &apache_avro::Error) -> SchemaError {
-    SchemaError::Encode { fullname: fullname.to_owned(), kind: error_kind(error) }
+    SchemaError::Encode {
+        fullname: fullname.to_owned(),
+        kind: error_kind(error),
+    }
 }
 
 /// The variant name of an apache-avro error, without the values its message may carry.
 pub(crate) fn error_kind(error: &apache_avro::Error) -> String {
     let debug = format!("{:?}", error.details());
-    let kind: String =
-        debug.chars().take_while(|character| character.is_ascii_alphanumeric()).collect();
-    if kind.is_empty() { "unknown".to_owned() } else { kind }
+    let kind: String = debug
+        .chars()
+        .take_while(|character| character.is_ascii_alphanumeric())
+        .collect();
+    if kind.is_empty() {
+        "unknown".to_owned()
+    } else {
+        kind
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,4 @@ pub use codec::{AvroRecord, Codec, SchemaError};
 pub use container::ContainerWriter;
 pub use files::{CURRENT_VERSION, SchemaFile, schema_files};
 pub use registry::{Fingerprint, Registry, SchemaVersion};
-pub use topic::{
-    GATED, NORMALIZED, RAW, ROUTED, SCORED, Topic, all_topics, dlq_topic,
-};
+pub use topic::{GATED, NORMALIZED, RAW, ROUTED, SCORED, Topic, all_topics, dlq_topic};

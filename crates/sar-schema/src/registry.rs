@@ -86,7 +86,9 @@ impl Registry {
 
     /// The schema version with this fingerprint, if it is known.
     pub fn by_fingerprint(&self, fingerprint: Fingerprint) -> Option<&SchemaVersion> {
-        self.versions.iter().find(|version| version.fingerprint == fingerprint)
+        self.versions
+            .iter()
+            .find(|version| version.fingerprint == fingerprint)
     }
 
     /// Every known version.
@@ -96,18 +98,29 @@ impl Registry {
 }
 
 fn find_file(version: u32, fullname: &str) -> Option<&'static SchemaFile> {
-    schema_files().iter().find(|file| file.version == version && file.fullname == fullname)
+    schema_files()
+        .iter()
+        .find(|file| file.version == version && file.fullname == fullname)
 }
 
 fn assemble(version: u32, fullname: &'static str) -> Result<SchemaVersion, SchemaError> {
-    let file = find_file(version, fullname)
-        .ok_or(SchemaError::MissingFile { fullname: fullname.to_owned(), version })?;
-    let mut assembler = Assembler { version, root: fullname, defined: HashSet::new() };
+    let file = find_file(version, fullname).ok_or(SchemaError::MissingFile {
+        fullname: fullname.to_owned(),
+        version,
+    })?;
+    let mut assembler = Assembler {
+        version,
+        root: fullname,
+        defined: HashSet::new(),
+    };
     let root = parse_json(file)?;
     let inlined = assembler.inline(root, NAMESPACE)?;
-    let json = serde_json::to_string_pretty(&inlined).map_err(|error| {
-        SchemaError::InvalidJson { fullname: fullname.to_owned(), version, detail: error.to_string() }
-    })?;
+    let json =
+        serde_json::to_string_pretty(&inlined).map_err(|error| SchemaError::InvalidJson {
+            fullname: fullname.to_owned(),
+            version,
+            detail: error.to_string(),
+        })?;
     let schema = Schema::parse_str(&json).map_err(|error| SchemaError::InvalidSchema {
         fullname: fullname.to_owned(),
         version,
@@ -116,7 +129,13 @@ fn assemble(version: u32, fullname: &'static str) -> Result<SchemaVersion, Schem
     let fingerprint_bytes = schema.fingerprint::<Rabin>().bytes;
     let mut fingerprint = [0u8; 8];
     fingerprint.copy_from_slice(&fingerprint_bytes[..8]);
-    Ok(SchemaVersion { fullname, version, fingerprint: Fingerprint(fingerprint), schema, json })
+    Ok(SchemaVersion {
+        fullname,
+        version,
+        fingerprint: Fingerprint(fingerprint),
+        schema,
+        json,
+    })
 }
 
 fn parse_json(file: &SchemaFile) -> Result<Value, SchemaError> {
@@ -135,7 +154,9 @@ struct Assembler {
     defined: HashSet<String>,
 }
 
-const PRIMITIVES: [&str; 8] = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
+const PRIMITIVES: [&str; 8] = [
+    "null", "boolean", "int", "long", "float", "double", "bytes", "string",
+];
 
 impl Assembler {
     fn inline(&mut self, value: Value, namespace: &str) -> Result<Value, SchemaError> {
@@ -147,7 +168,10 @@ impl Assembler {
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
             Value::Object(mut object) => {
-                let kind = object.get("type").and_then(Value::as_str).map(str::to_owned);
+                let kind = object
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 match kind.as_deref() {
                     Some("record" | "error" | "enum" | "fixed") => {
                         let own_namespace = object

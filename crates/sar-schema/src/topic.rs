@@ -16,7 +16,10 @@ pub struct Topic<T> {
 
 impl<T> Topic<T> {
     const fn new(name: &'static str) -> Self {
-        Self { name, record: PhantomData }
+        Self {
+            name,
+            record: PhantomData,
+        }
     }
 
     /// The topic name.
@@ -67,7 +70,13 @@ pub fn all_topics() -> Vec<&'static str> {
         Stage::Index,
         Stage::Queue,
     ];
-    let mut names = vec![RAW.name(), NORMALIZED.name(), SCORED.name(), GATED.name(), ROUTED.name()];
+    let mut names = vec![
+        RAW.name(),
+        NORMALIZED.name(),
+        SCORED.name(),
+        GATED.name(),
+        ROUTED.name(),
+    ];
     names.extend(stages.into_iter().map(|stage| dlq_topic(stage).name()));
     names
 }

@@ -7,7 +7,12 @@ use super::*;
 fn check_list<K: CodeList>(expected_len: usize) {
     assert_eq!(K::ENTRIES.len(), expected_len, "{} list size", K::LIST_NAME);
     let unique: HashSet<&str> = K::ENTRIES.iter().map(|entry| entry.code).collect();
-    assert_eq!(unique.len(), expected_len, "{} codes are unique", K::LIST_NAME);
+    assert_eq!(
+        unique.len(),
+        expected_len,
+        "{} codes are unique",
+        K::LIST_NAME
+    );
     for code in Code::<K>::all() {
         assert_eq!(Code::<K>::parse(code.code()).unwrap(), code);
         let json = serde_json::to_string(&code).unwrap();
@@ -30,9 +35,18 @@ fn behavior_groups_are_seven_a_and_nine_b() {
         .filter(|code| code.group() == BehaviorGroup::A)
         .map(|code| code.code())
         .collect();
-    assert_eq!(group_a, ["INTRSN", "MISREP", "THEFT", "SABOT", "CYBER", "THREAT", "AVIATION"]);
+    assert_eq!(
+        group_a,
+        [
+            "INTRSN", "MISREP", "THEFT", "SABOT", "CYBER", "THREAT", "AVIATION"
+        ]
+    );
     assert!(Behavior::ENTRIES.iter().all(|entry| entry.group.is_some()));
-    assert!(TargetSector::ENTRIES.iter().all(|entry| entry.group.is_none()));
+    assert!(
+        TargetSector::ENTRIES
+            .iter()
+            .all(|entry| entry.group.is_none())
+    );
 }
 
 #[test]
@@ -42,8 +56,8 @@ fn niem_behavior_enumeration_matches() {
     assert_eq!(
         codes,
         [
-            "AVIATION", "CYBER", "ELICIT", "EXPERT", "INTRSN", "MATRLS", "MISREP", "PHOTO", "RECRUT",
-            "SABOT", "SECTOR", "SURVL", "TESTSEC", "THEFT", "THREAT", "WPNS"
+            "AVIATION", "CYBER", "ELICIT", "EXPERT", "INTRSN", "MATRLS", "MISREP", "PHOTO",
+            "RECRUT", "SABOT", "SECTOR", "SURVL", "TESTSEC", "THEFT", "THREAT", "WPNS"
         ]
     );
 }
@@ -51,8 +65,14 @@ fn niem_behavior_enumeration_matches() {
 #[test]
 fn labels_and_unknown_codes_are_rejected() {
     let error = BehaviorCode::parse("Breach/Attempted Intrusion").unwrap_err();
-    assert_eq!(error.to_string(), "unknown behavior code `Breach/Attempted Intrusion`");
-    assert!(BehaviorCode::parse("intrsn").is_err(), "codes are case-sensitive");
+    assert_eq!(
+        error.to_string(),
+        "unknown behavior code `Breach/Attempted Intrusion`"
+    );
+    assert!(
+        BehaviorCode::parse("intrsn").is_err(),
+        "codes are case-sensitive"
+    );
     assert!(TargetSectorCode::parse("RELIGION").is_err());
     assert!(serde_json::from_str::<TipDomainCode>("\"Z\"").is_err());
 }

@@ -12,15 +12,42 @@ fn each_axis_accepts_only_its_vocabulary() {
     assert!(ContentValidity::parse("B").is_err());
     assert!(ContentValidity::parse("reliable").is_err());
     let error = ContentValidity::parse("7").unwrap_err();
-    assert!(error.to_string().starts_with("unknown content_validity grade `7`"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("unknown content_validity grade `7`"),
+        "{error}"
+    );
 }
 
 #[test]
 fn tokens_round_trip() {
-    for token in ["reliable", "usually_reliable", "unreliable", "unknown", "A", "B", "C", "D", "E", "F"] {
+    for token in [
+        "reliable",
+        "usually_reliable",
+        "unreliable",
+        "unknown",
+        "A",
+        "B",
+        "C",
+        "D",
+        "E",
+        "F",
+    ] {
         assert_eq!(SourceReliability::parse(token).unwrap().token(), token);
     }
-    for token in ["confirmed", "probable", "doubtful", "cannot_be_judged", "1", "2", "3", "4", "5", "6"] {
+    for token in [
+        "confirmed",
+        "probable",
+        "doubtful",
+        "cannot_be_judged",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+    ] {
         assert_eq!(ContentValidity::parse(token).unwrap().token(), token);
     }
 }
@@ -30,7 +57,10 @@ fn anonymous_default_is_unknown_and_cannot_be_judged() {
     let grading = Grading::anonymous_default();
     assert_eq!(grading.source_reliability.token(), "unknown");
     assert_eq!(grading.content_validity.token(), "cannot_be_judged");
-    let mapped = grading.with_mapping_to(GradingScheme::Admiralty).mapped.unwrap();
+    let mapped = grading
+        .with_mapping_to(GradingScheme::Admiralty)
+        .mapped
+        .unwrap();
     assert_eq!(mapped.source_reliability.token(), "F");
     assert_eq!(mapped.content_validity.token(), "6");
 }

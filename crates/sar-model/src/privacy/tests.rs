@@ -8,7 +8,10 @@ use crate::examples;
 fn check_complete<T: Summarize>(record: &T) {
     let value = serde_json::to_value(record).unwrap();
     let unclassified = unclassified_paths(T::CONTEXT, &value);
-    assert!(unclassified.is_empty(), "fields without a privacy class: {unclassified:?}");
+    assert!(
+        unclassified.is_empty(),
+        "fields without a privacy class: {unclassified:?}"
+    );
 }
 
 /// Every leaf string of the summary, to search for leaked values.
@@ -83,13 +86,22 @@ fn summary_contains_no_privacy_field_value() {
 #[test]
 fn summary_keeps_what_is_not_pii() {
     let summary = examples::report().summary().unwrap();
-    assert_eq!(summary["behavior_codes"], serde_json::json!(["INTRSN", "SABOT"]));
+    assert_eq!(
+        summary["behavior_codes"],
+        serde_json::json!(["INTRSN", "SABOT"])
+    );
     assert_eq!(summary["target_sectors"], serde_json::json!(["WATR"]));
     assert_eq!(summary["location"]["city"], "Riverside");
-    assert_eq!(summary["location"]["address"], "4100 River Rd", "business addresses are not PII");
+    assert_eq!(
+        summary["location"]["address"], "4100 River Rd",
+        "business addresses are not PII"
+    );
     assert_eq!(summary["persons"][0]["role"], "subject");
     assert_eq!(summary["persons"][0]["age"], "30-39");
-    assert!(summary["persons"][0].get("physical").is_none(), "a named person's description goes");
+    assert!(
+        summary["persons"][0].get("physical").is_none(),
+        "a named person's description goes"
+    );
     assert!(summary["persons"][0].get("descriptors").is_none());
     assert_eq!(summary["vehicles"][0]["make"], "Honda");
     assert!(summary["vehicles"][0].get("plate").is_none());
@@ -111,7 +123,10 @@ fn residence_locations_are_generalized() {
     assert!(summary["location"].get("coordinates").is_none());
     assert!(summary["location"].get("place_name").is_none());
     assert_eq!(summary["location"]["zip"], "85001");
-    assert!(summary["persons"][0]["physical"].is_object(), "unnamed person keeps a description");
+    assert!(
+        summary["persons"][0]["physical"].is_object(),
+        "unnamed person keeps a description"
+    );
 }
 
 #[test]
@@ -119,14 +134,22 @@ fn unlisted_fields_are_dropped() {
     let value = serde_json::json!({"report_id": "x", "brand_new_field": "secret"});
     let summary = summarize_value(Context::Report, &value);
     assert_eq!(summary, serde_json::json!({"report_id": "x"}));
-    assert_eq!(unclassified_paths(Context::Report, &value), ["brand_new_field"]);
+    assert_eq!(
+        unclassified_paths(Context::Report, &value),
+        ["brand_new_field"]
+    );
 }
 
 #[test]
 fn classification_answers_for_nested_paths() {
     let class = classify(Context::Report, "persons[].descriptors.religion").unwrap();
     assert_eq!(class.pii, PiiClass::Sensitive);
-    assert_eq!(classify(Context::Report, "grading.mapped.mapped_from").unwrap().pii, PiiClass::NotPii);
+    assert_eq!(
+        classify(Context::Report, "grading.mapped.mapped_from")
+            .unwrap()
+            .pii,
+        PiiClass::NotPii
+    );
     assert!(classify(Context::Report, "persons[].nam").is_none());
 }
 
@@ -134,8 +157,14 @@ fn classification_answers_for_nested_paths() {
 fn protected_descriptors_debug_is_redacted() {
     let report = examples::report();
     let debug = format!("{:?}", report.persons[0]);
-    assert!(debug.contains("ProtectedDescriptors(<redacted>)"), "{debug}");
+    assert!(
+        debug.contains("ProtectedDescriptors(<redacted>)"),
+        "{debug}"
+    );
     assert!(!debug.contains("English"));
     // stored, though: it survives serialization for identification use
-    assert_eq!(report.persons[0].descriptors.religion_for_tests(), Some("unknown"));
+    assert_eq!(
+        report.persons[0].descriptors.religion_for_tests(),
+        Some("unknown")
+    );
 }

@@ -40,14 +40,26 @@ fn unknown_fingerprint_is_refused_with_a_clear_error() {
 fn malformed_messages_are_refused() {
     let codec = Codec::new().unwrap();
     let json = br#"{"source":{}}"#;
-    assert_eq!(codec.decode::<RawRecord>(json).unwrap_err(), SchemaError::NotSingleObject);
-    assert_eq!(codec.decode::<RawRecord>(&[0xC3, 0x01, 0]).unwrap_err(), SchemaError::Truncated { len: 3 });
+    assert_eq!(
+        codec.decode::<RawRecord>(json).unwrap_err(),
+        SchemaError::NotSingleObject
+    );
+    assert_eq!(
+        codec.decode::<RawRecord>(&[0xC3, 0x01, 0]).unwrap_err(),
+        SchemaError::Truncated { len: 3 }
+    );
     let bytes = codec.encode(&examples::raw_record()).unwrap();
     let truncated = &bytes[..bytes.len() / 2];
-    assert!(matches!(codec.decode::<RawRecord>(truncated), Err(SchemaError::Decode { .. })));
+    assert!(matches!(
+        codec.decode::<RawRecord>(truncated),
+        Err(SchemaError::Decode { .. })
+    ));
     let mut trailing = bytes.clone();
     trailing.push(0);
-    assert!(matches!(codec.decode::<RawRecord>(&trailing), Err(SchemaError::Decode { .. })));
+    assert!(matches!(
+        codec.decode::<RawRecord>(&trailing),
+        Err(SchemaError::Decode { .. })
+    ));
 }
 
 #[test]
@@ -66,7 +78,10 @@ fn a_record_of_another_topic_is_refused() {
 fn errors_never_carry_record_content() {
     let codec = Codec::new().unwrap();
     let bytes = codec.encode(&examples::raw_record()).unwrap();
-    let error = codec.decode::<RawRecord>(&bytes[..60]).unwrap_err().to_string();
+    let error = codec
+        .decode::<RawRecord>(&bytes[..60])
+        .unwrap_err()
+        .to_string();
     assert!(!error.contains("Riverside"), "{error}");
     assert!(!error.contains("riverside"), "{error}");
 }

@@ -35,9 +35,14 @@ fn files_match_the_directory() {
             }
         }
     }
-    let embedded: BTreeSet<(u32, String)> =
-        schema_files().iter().map(|file| (file.version, file.fullname.to_owned())).collect();
-    assert_eq!(on_disk, embedded, "schemas/ and sar-schema's embedded list disagree");
+    let embedded: BTreeSet<(u32, String)> = schema_files()
+        .iter()
+        .map(|file| (file.version, file.fullname.to_owned()))
+        .collect();
+    assert_eq!(
+        on_disk, embedded,
+        "schemas/ and sar-schema's embedded list disagree"
+    );
 }
 
 #[test]
@@ -45,11 +50,24 @@ fn every_topic_record_has_a_current_schema() {
     let registry = Registry::load().unwrap();
     for fullname in TOPIC_RECORDS {
         let current = registry.current(fullname).unwrap();
-        assert_eq!(registry.by_fingerprint(current.fingerprint).unwrap().fullname, fullname);
+        assert_eq!(
+            registry
+                .by_fingerprint(current.fingerprint)
+                .unwrap()
+                .fullname,
+            fullname
+        );
     }
-    let fingerprints: BTreeSet<String> =
-        registry.versions().iter().map(|version| version.fingerprint.to_string()).collect();
-    assert_eq!(fingerprints.len(), registry.versions().len(), "fingerprints are distinct");
+    let fingerprints: BTreeSet<String> = registry
+        .versions()
+        .iter()
+        .map(|version| version.fingerprint.to_string())
+        .collect();
+    assert_eq!(
+        fingerprints.len(),
+        registry.versions().len(),
+        "fingerprints are distinct"
+    );
 }
 
 #[test]
@@ -58,7 +76,10 @@ fn older_versions_are_readable_by_the_current_schema() {
     for version in registry.versions() {
         let current = registry.current(version.fullname).unwrap();
         SchemaCompatibility::can_read(&version.schema, &current.schema).unwrap_or_else(|error| {
-            panic!("{} v{} cannot be read as current: {error}", version.fullname, version.version)
+            panic!(
+                "{} v{} cannot be read as current: {error}",
+                version.fullname, version.version
+            )
         });
     }
 }
@@ -80,9 +101,18 @@ fn fixtures_of_every_version_decode_with_the_current_reader() {
     check_fixtures(&codec, bless, examples::dlq_record());
 }
 
-fn check_fixtures<T: AvroRecord + PartialEq + std::fmt::Debug>(codec: &Codec, bless: bool, example: T) {
+fn check_fixtures<T: AvroRecord + PartialEq + std::fmt::Debug>(
+    codec: &Codec,
+    bless: bool,
+    example: T,
+) {
     let name = T::FULLNAME.trim_start_matches("sarflow.");
-    let mut versions: Vec<u32> = codec.registry().versions().iter().map(|v| v.version).collect();
+    let mut versions: Vec<u32> = codec
+        .registry()
+        .versions()
+        .iter()
+        .map(|v| v.version)
+        .collect();
     versions.dedup();
     for version in versions {
         let dir = schemas_dir().join("fixtures").join(format!("v{version}"));
@@ -95,12 +125,21 @@ fn check_fixtures<T: AvroRecord + PartialEq + std::fmt::Debug>(codec: &Codec, bl
             std::fs::write(&json_path, json + "\n").unwrap();
         }
         let bytes = std::fs::read(&bin_path).unwrap_or_else(|_| {
-            panic!("missing fixture {}: run `cargo xtask fixtures`", bin_path.display())
+            panic!(
+                "missing fixture {}: run `cargo xtask fixtures`",
+                bin_path.display()
+            )
         });
         let (writer, _) = codec.writer_version(&bytes).unwrap();
-        assert_eq!((writer.fullname, writer.version), (T::FULLNAME, version), "{}", bin_path.display());
+        assert_eq!(
+            (writer.fullname, writer.version),
+            (T::FULLNAME, version),
+            "{}",
+            bin_path.display()
+        );
         let decoded: T = codec.decode(&bytes).unwrap();
-        let expected: T = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+        let expected: T =
+            serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
         assert_eq!(decoded, expected, "{}", bin_path.display());
     }
 }
@@ -117,10 +156,38 @@ fn typed_records_know_their_schema() {
 
 #[test]
 fn an_unresolvable_reference_is_a_clear_error() {
-    let mut assembler = Assembler { version: 1, root: "sarflow.Test", defined: HashSet::new() };
+    let mut assembler = Assembler {
+        version: 1,
+        root: "sarflow.Test",
+        defined: HashSet::new(),
+    };
     let schema = serde_json::json!({"type": "record", "name": "Test", "fields": [
         {"name": "x", "type": "sarflow.NoSuchType"}
     ]});
     let error = assembler.inline(schema, NAMESPACE).unwrap_err();
-    assert_eq!(error.to_string(), "schema `sarflow.Test` refers to unknown type `sarflow.NoSuchType`");
+    assert_eq!(
+        error.to_string(),
+        "schema `sarflow.Test` refers to unknown type `sarflow.NoSuchType`"
+    );
+}
+
+/// The Avro spec's canonical form writes primitives in their simple form (`"string"`). apache-avro
+/// 0.22 keeps `{"type":"string"}` for a string with a logical type, so other implementations
+/// (fastavro, Java) would compute another fingerprint and refuse our messages. Keep logical types
+/// on primitives out of the schemas; the e2e test compares fingerprints with fastavro as well.
+#[test]
+fn canonical_forms_use_simple_primitives_as_other_implementations_do() {
+    let registry = Registry::load().unwrap();
+    for version in registry.versions() {
+        let canonical = version.schema.canonical_form();
+        for primitive in PRIMITIVES {
+            let object_form = format!("{{\"type\":\"{primitive}\"}}");
+            assert!(
+                !canonical.contains(&object_form),
+                "{} v{}: canonical form holds {object_form}; drop the logical type",
+                version.fullname,
+                version.version
+            );
+        }
+    }
 }
