@@ -7,6 +7,8 @@
 //! Error messages never carry record content: apache-avro's errors can print the offending value,
 //! so only their kind is kept.
 
+use std::collections::HashMap;
+
 use apache_avro::{
     reader::datum::GenericDatumReader, types::Value, writer::datum::GenericDatumWriter,
 };
@@ -143,27 +145,82 @@ pub enum SchemaError {
     },
 }
 
-/// Encodes and decodes topic records. Build once per process and share.
-#[derive(Debug, Clone)]
+/// Encodes and decodes topic records. Build once per process and share (it is `Send + Sync`):
+/// building resolves every schema once, so encoding and decoding never walk a schema again.
 pub struct Codec {
-    registry: Registry,
+    registry: &'static Registry,
+    /// Per record full name: its current schema and a writer for it.
+    writers: HashMap<&'static str, (&'static SchemaVersion, GenericDatumWriter<'static>)>,
+    /// Per known writer fingerprint: a reader resolving that version to the current schema.
+    readers: HashMap<Fingerprint, Reader>,
+}
+
+enum Reader {
+    /// Written with the current schema: decoded straight into the type.
+    Current(GenericDatumReader<'static>),
+    /// Written with an older version: decoded, then resolved to the current schema.
+    Older(GenericDatumReader<'static>),
+}
+
+impl std::fmt::Debug for Codec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Codec")
+            .field("versions", &self.registry.versions().len())
+            .finish()
+    }
 }
 
 impl Codec {
-    /// Loads every embedded schema version.
+    /// Builds a codec over every embedded schema version.
     pub fn new() -> Result<Self, SchemaError> {
+        let registry = Registry::embedded()?;
+        let mut writers = HashMap::new();
+        let mut readers = HashMap::new();
+        for version in registry.versions() {
+            let build_error = |error: &apache_avro::Error| SchemaError::InvalidSchema {
+                fullname: version.fullname.to_owned(),
+                version: version.version,
+                detail: error_kind(error),
+            };
+            let current =
+                registry
+                    .current(version.fullname)
+                    .ok_or_else(|| SchemaError::NoCurrentSchema {
+                        fullname: version.fullname.to_owned(),
+                    })?;
+            if version.fingerprint == current.fingerprint {
+                let writer = GenericDatumWriter::builder(&version.schema)
+                    .human_readable(true)
+                    .build()
+                    .map_err(|error| build_error(&error))?;
+                writers.insert(version.fullname, (version, writer));
+                let reader = GenericDatumReader::builder(&version.schema)
+                    .human_readable(true)
+                    .build()
+                    .map_err(|error| build_error(&error))?;
+                readers.insert(version.fingerprint, Reader::Current(reader));
+            } else {
+                let reader = GenericDatumReader::builder(&version.schema)
+                    .reader_schema(&current.schema)
+                    .build()
+                    .map_err(|error| build_error(&error))?;
+                readers.insert(version.fingerprint, Reader::Older(reader));
+            }
+        }
         Ok(Self {
-            registry: Registry::load()?,
+            registry,
+            writers,
+            readers,
         })
     }
 
     /// The schema registry behind the codec.
-    pub fn registry(&self) -> &Registry {
-        &self.registry
+    pub fn registry(&self) -> &'static Registry {
+        self.registry
     }
 
     /// The current schema of `T`.
-    pub fn current<T: AvroRecord>(&self) -> Result<&SchemaVersion, SchemaError> {
+    pub fn current<T: AvroRecord>(&self) -> Result<&'static SchemaVersion, SchemaError> {
         self.registry
             .current(T::FULLNAME)
             .ok_or_else(|| SchemaError::NoCurrentSchema {
@@ -173,16 +230,17 @@ impl Codec {
 
     /// Single-object encoding of `record` with the current schema.
     pub fn encode<T: AvroRecord>(&self, record: &T) -> Result<Vec<u8>, SchemaError> {
-        let current = self.current::<T>()?;
-        let mut message = Vec::with_capacity(512);
+        let (current, writer) =
+            self.writers
+                .get(T::FULLNAME)
+                .ok_or_else(|| SchemaError::NoCurrentSchema {
+                    fullname: T::FULLNAME.to_owned(),
+                })?;
+        let mut message = Vec::with_capacity(1024);
         message.extend_from_slice(&MARKER);
         message.extend_from_slice(&current.fingerprint.0);
-        let value = to_resolved_value(record, current)?;
-        let writer = GenericDatumWriter::builder(&current.schema)
-            .build()
-            .map_err(|error| encode_error(T::FULLNAME, &error))?;
         writer
-            .write_value_ref(&mut message, &value)
+            .write_ser(&mut message, record)
             .map_err(|error| encode_error(T::FULLNAME, &error))?;
         Ok(message)
     }
@@ -198,19 +256,27 @@ impl Codec {
                 expected: T::FULLNAME.to_owned(),
             });
         }
-        let reader = self.current::<T>()?;
         let decode_error = |error: &apache_avro::Error| SchemaError::Decode {
             fullname: T::FULLNAME.to_owned(),
             version: writer.version,
             kind: error_kind(error),
         };
-        let datum_reader = GenericDatumReader::builder(&writer.schema)
-            .reader_schema(&reader.schema)
-            .build()
-            .map_err(|error| decode_error(&error))?;
-        let value = datum_reader
-            .read_value(&mut datum)
-            .map_err(|error| decode_error(&error))?;
+        let reader = self.readers.get(&writer.fingerprint).ok_or_else(|| {
+            SchemaError::UnknownFingerprint {
+                fingerprint: writer.fingerprint.to_string(),
+            }
+        })?;
+        let record = match reader {
+            Reader::Current(reader) => reader
+                .read_deser::<T>(&mut datum)
+                .map_err(|error| decode_error(&error))?,
+            Reader::Older(reader) => {
+                let value = reader
+                    .read_value(&mut datum)
+                    .map_err(|error| decode_error(&error))?;
+                apache_avro::from_value::<T>(&value).map_err(|error| decode_error(&error))?
+            }
+        };
         if !datum.is_empty() {
             return Err(SchemaError::Decode {
                 fullname: T::FULLNAME.to_owned(),
@@ -218,14 +284,14 @@ impl Codec {
                 kind: format!("{} trailing bytes after the datum", datum.len()),
             });
         }
-        apache_avro::from_value::<T>(&value).map_err(|error| decode_error(&error))
+        Ok(record)
     }
 
     /// The schema version a message was written with, and the datum after the header.
     pub fn writer_version<'m>(
         &self,
         message: &'m [u8],
-    ) -> Result<(&SchemaVersion, &'m [u8]), SchemaError> {
+    ) -> Result<(&'static SchemaVersion, &'m [u8]), SchemaError> {
         if message.len() >= 2 && message[..2] != MARKER {
             return Err(SchemaError::NotSingleObject);
         }

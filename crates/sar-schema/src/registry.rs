@@ -1,6 +1,6 @@
 //! Every version of every topic record's schema, self-contained and indexed by fingerprint.
 
-use std::{collections::HashSet, fmt};
+use std::{collections::HashSet, fmt, sync::OnceLock};
 
 use apache_avro::{Schema, rabin::Rabin};
 use serde_json::Value;
@@ -63,6 +63,16 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The registry of the embedded schemas, assembled once per process. It is immutable data
+    /// compiled into the binary, like sar-model's code tables: a shared value, not global state.
+    pub fn embedded() -> Result<&'static Self, SchemaError> {
+        static EMBEDDED: OnceLock<Result<Registry, SchemaError>> = OnceLock::new();
+        EMBEDDED
+            .get_or_init(Self::load)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     /// Assembles and parses every embedded version of every topic record.
     pub fn load() -> Result<Self, SchemaError> {
         let mut versions = Vec::new();
