@@ -123,6 +123,67 @@ pub enum ReporterRole {
     Anonymous,
 }
 
+/// The wire names of a closed vocabulary: `ALL`, `as_str` and `parse`, written once beside the enum.
+/// A test checks each name against the enum's serde name, so the two cannot drift.
+macro_rules! vocabulary {
+    ($enum:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $enum {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The name on the wire (intake format, JSON, Avro).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $name),+ }
+            }
+
+            /// The value with this wire name; exact and case-sensitive.
+            pub fn parse(name: &str) -> Option<Self> {
+                match name { $($name => Some(Self::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+vocabulary!(Channel {
+    Officer => "officer",
+    PartnerFeed => "partner_feed",
+    WebForm => "web_form",
+    MobileApp => "mobile_app",
+    Phone => "phone",
+    Email => "email",
+    NiemXml => "niem_xml",
+    Csv => "csv",
+});
+vocabulary!(OrgType {
+    LawEnforcement => "law_enforcement",
+    PrivateSector => "private_sector",
+    Public => "public",
+    GovernmentNonLe => "government_non_le",
+});
+vocabulary!(ReporterRole {
+    Officer => "officer",
+    SecurityOfficer => "security_officer",
+    Employee => "employee",
+    Citizen => "citizen",
+    Anonymous => "anonymous",
+});
+vocabulary!(PersonRole {
+    Subject => "subject",
+    Witness => "witness",
+    Victim => "victim",
+    Reporter => "reporter",
+    Associate => "associate",
+    Officer => "officer",
+});
+vocabulary!(PersonIdKind {
+    DriversLicense => "drivers_license",
+    Ssn => "ssn",
+    Passport => "passport",
+    AlienNumber => "alien_number",
+    StateId => "state_id",
+    Other => "other",
+});
+
 /// The submitting organisation and reporter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submitter {
@@ -461,3 +522,6 @@ pub enum ReportStatus {
     /// Purged.
     Purged,
 }
+
+#[cfg(test)]
+mod tests;

@@ -178,56 +178,28 @@ fn raw(rng: &mut Rng, seed: u64, index: usize, submission: IntakeRecord) -> RawR
 }
 
 fn channel(text: &str) -> Channel {
-    match text {
-        "officer" => Channel::Officer,
-        "partner_feed" => Channel::PartnerFeed,
-        "web_form" => Channel::WebForm,
-        "mobile_app" => Channel::MobileApp,
-        "phone" => Channel::Phone,
-        "email" => Channel::Email,
-        "niem_xml" => Channel::NiemXml,
-        _ => Channel::Csv,
-    }
+    // Canonical records are built from valid intake records only.
+    Channel::parse(text).unwrap_or(Channel::Csv)
 }
 
 fn org_type(text: &str) -> OrgType {
-    match text {
-        "law_enforcement" => OrgType::LawEnforcement,
-        "private_sector" => OrgType::PrivateSector,
-        "government_non_le" => OrgType::GovernmentNonLe,
-        _ => OrgType::Public,
-    }
+    // Canonical records are built from valid intake records only.
+    OrgType::parse(text).unwrap_or(OrgType::Public)
 }
 
 fn reporter_role(text: &str) -> ReporterRole {
-    match text {
-        "officer" => ReporterRole::Officer,
-        "security_officer" => ReporterRole::SecurityOfficer,
-        "employee" => ReporterRole::Employee,
-        "citizen" => ReporterRole::Citizen,
-        _ => ReporterRole::Anonymous,
-    }
+    // Canonical records are built from valid intake records only.
+    ReporterRole::parse(text).unwrap_or(ReporterRole::Anonymous)
 }
 
 fn person_role(text: &str) -> PersonRole {
-    match text {
-        "subject" => PersonRole::Subject,
-        "witness" => PersonRole::Witness,
-        "victim" => PersonRole::Victim,
-        "reporter" => PersonRole::Reporter,
-        _ => PersonRole::Associate,
-    }
+    // Canonical records are built from valid intake records only.
+    PersonRole::parse(text).unwrap_or(PersonRole::Associate)
 }
 
 fn id_kind(text: &str) -> PersonIdKind {
-    match text {
-        "drivers_license" => PersonIdKind::DriversLicense,
-        "ssn" => PersonIdKind::Ssn,
-        "passport" => PersonIdKind::Passport,
-        "alien_number" => PersonIdKind::AlienNumber,
-        "state_id" => PersonIdKind::StateId,
-        _ => PersonIdKind::Other,
-    }
+    // Canonical records are built from valid intake records only.
+    PersonIdKind::parse(text).unwrap_or(PersonIdKind::Other)
 }
 
 fn person(rng: &mut Rng, intake: &IntakePerson) -> Person {

@@ -3,43 +3,14 @@
 
 use sar_model::{
     BehaviorCode, CalendarDate, ContentValidity, SourceReliability, TargetSectorCode, TipClassCode,
-    TipDomainCode, ZonedTime, intake::IntakeRecord,
+    TipDomainCode, ZonedTime,
+    intake::IntakeRecord,
+    report::{Channel, OrgType, PersonIdKind, ReporterRole},
 };
 
-pub(crate) const CHANNELS: [&str; 8] = [
-    "officer",
-    "partner_feed",
-    "web_form",
-    "mobile_app",
-    "phone",
-    "email",
-    "niem_xml",
-    "csv",
-];
-pub(crate) const ORG_TYPES: [&str; 4] = [
-    "law_enforcement",
-    "private_sector",
-    "public",
-    "government_non_le",
-];
-pub(crate) const REPORTER_ROLES: [&str; 5] = [
-    "officer",
-    "security_officer",
-    "employee",
-    "citizen",
-    "anonymous",
-];
+/// Person roles of the intake format (the canonical model adds `officer`).
 pub(crate) const PERSON_ROLES: [&str; 5] =
     ["subject", "witness", "victim", "reporter", "associate"];
-pub(crate) const ID_KINDS: [&str; 6] = [
-    "drivers_license",
-    "ssn",
-    "passport",
-    "alien_number",
-    "state_id",
-    "other",
-];
-
 /// Every way `record` breaks the intake contract beyond its JSON shape; empty when valid.
 pub(crate) fn problems(record: &IntakeRecord) -> Vec<String> {
     let mut out = Vec::new();
@@ -49,15 +20,15 @@ pub(crate) fn problems(record: &IntakeRecord) -> Vec<String> {
         }
     };
     check(
-        CHANNELS.contains(&record.channel.as_str()),
+        Channel::parse(&record.channel).is_some(),
         format!("channel `{}`", record.channel),
     );
     check(
-        ORG_TYPES.contains(&record.submitter.org_type.as_str()),
+        OrgType::parse(&record.submitter.org_type).is_some(),
         "org_type".into(),
     );
     check(
-        REPORTER_ROLES.contains(&record.submitter.reporter_role.as_str()),
+        ReporterRole::parse(&record.submitter.reporter_role).is_some(),
         "reporter_role".into(),
     );
     for code in &record.behavior_codes {
@@ -152,7 +123,7 @@ pub(crate) fn problems(record: &IntakeRecord) -> Vec<String> {
         }
         for id in &person.ids {
             check(
-                ID_KINDS.contains(&id.kind.as_str()),
+                PersonIdKind::parse(&id.kind).is_some(),
                 format!("id kind `{}`", id.kind),
             );
         }

@@ -8,6 +8,7 @@ use sar_model::intake::{
     IntakeAttachment, IntakeContact, IntakeGrading, IntakeLocation, IntakeObserved, IntakePerson,
     IntakeRecord, IntakeSource, IntakeSubmitter,
 };
+use sar_model::report::Channel;
 
 use crate::{
     case::Case,
@@ -200,19 +201,6 @@ fn ordinary_plan(rng: &mut Rng) -> Plan {
     }
 }
 
-/// Channel weights in the order officer, partner_feed, web_form, mobile_app, phone, email,
-/// niem_xml, csv.
-const CHANNELS: [&str; 8] = [
-    "officer",
-    "partner_feed",
-    "web_form",
-    "mobile_app",
-    "phone",
-    "email",
-    "niem_xml",
-    "csv",
-];
-
 fn channel_weights(case: Case) -> [u32; 8] {
     match case {
         Case::ProtectedActivity => [15, 5, 25, 15, 10, 25, 10, 3],
@@ -277,7 +265,8 @@ fn choose_submitter(
     city: &'static City,
     sector: &'static str,
 ) -> Submitter {
-    let channel = CHANNELS[rng.weighted(&channel_weights(case))];
+    // `channel_weights` is in the order of `Channel::ALL`.
+    let channel = Channel::ALL[rng.weighted(&channel_weights(case))].as_str();
     let sheriff = city.county.is_some() && rng.chance(0.25);
     let (agency_name, agency_slug, agency_ori, agency_prefix) = agency(city, sheriff);
     let mut teller = Teller {

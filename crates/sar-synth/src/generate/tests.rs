@@ -3,12 +3,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sar_model::{BehaviorCode, BehaviorGroup, TargetSectorCode, ZonedTime, intake::IntakeRecord};
+use sar_model::{
+    BehaviorCode, BehaviorGroup, TargetSectorCode, ZonedTime,
+    intake::IntakeRecord,
+    report::{Channel, OrgType, PersonIdKind, ReporterRole},
+};
 
 use super::*;
 use crate::{
     case::MalformedKind,
-    checks::{self, CHANNELS, ORG_TYPES, REPORTER_ROLES},
+    checks,
     config::MAX_COUNT,
     narrative::{MAX_CHARS, MIN_CHARS},
 };
@@ -132,9 +136,21 @@ fn two_thousand_records_cover_every_code_channel_role_org_type_and_sector() {
 
     let all_codes: BTreeSet<&str> = BehaviorCode::all().map(BehaviorCode::code).collect();
     assert_eq!(codes, all_codes);
-    assert_eq!(channels, CHANNELS.into_iter().collect());
-    assert_eq!(roles, REPORTER_ROLES.into_iter().collect());
-    assert_eq!(org_types, ORG_TYPES.into_iter().collect());
+    assert_eq!(
+        channels,
+        Channel::ALL.iter().map(|value| value.as_str()).collect()
+    );
+    assert_eq!(
+        roles,
+        ReporterRole::ALL
+            .iter()
+            .map(|value| value.as_str())
+            .collect()
+    );
+    assert_eq!(
+        org_types,
+        OrgType::ALL.iter().map(|value| value.as_str()).collect()
+    );
     assert_eq!(
         sectors,
         TargetSectorCode::all()
@@ -144,7 +160,13 @@ fn two_thousand_records_cover_every_code_channel_role_org_type_and_sector() {
     assert_eq!(tip_classes.len(), 18, "{tip_classes:?}");
     assert_eq!(tip_domains.len(), 8, "{tip_domains:?}");
     assert_eq!(person_roles, checks::PERSON_ROLES.into_iter().collect());
-    assert_eq!(id_kinds, checks::ID_KINDS.into_iter().collect());
+    assert_eq!(
+        id_kinds,
+        PersonIdKind::ALL
+            .iter()
+            .map(|value| value.as_str())
+            .collect()
+    );
 }
 
 #[test]

@@ -1,0 +1,32 @@
+//! Tests for the report's closed vocabularies.
+
+use super::*;
+
+fn check_vocabulary<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
+where
+    T: Copy + PartialEq + std::fmt::Debug + Serialize,
+{
+    for &value in all {
+        let name = as_str(value);
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            format!("\"{name}\""),
+            "{value:?}"
+        );
+        assert_eq!(parse(name), Some(value));
+    }
+    assert_eq!(parse("Officer"), None, "names are case-sensitive");
+    assert_eq!(parse(""), None);
+}
+
+#[test]
+fn wire_names_match_serde_names() {
+    check_vocabulary(Channel::ALL, Channel::as_str, Channel::parse);
+    check_vocabulary(OrgType::ALL, OrgType::as_str, OrgType::parse);
+    check_vocabulary(ReporterRole::ALL, ReporterRole::as_str, ReporterRole::parse);
+    check_vocabulary(PersonRole::ALL, PersonRole::as_str, PersonRole::parse);
+    check_vocabulary(PersonIdKind::ALL, PersonIdKind::as_str, PersonIdKind::parse);
+    assert_eq!(Channel::ALL.len(), 8);
+    assert_eq!(OrgType::ALL.len(), 4);
+    assert_eq!(ReporterRole::ALL.len(), 5);
+}
