@@ -5,8 +5,10 @@
 //! - `intake`: the published intake format, as sent (lexical: normalization validates it).
 //! - `report`: the canonical, validated report (domain spec §3.2).
 //! - `records`: the record on each topic: raw, normalized, scored, gated, routed, dlq.
+//! - `reject`: a stage's permanent refusal of one record, with every field error.
 //! - `grading`: source reliability and content validity, two independent axes in two schemes.
 //! - `protected`: protected descriptors, unreadable outside this crate.
+//! - `protected_terms`: protected-class words as data (masked by the scorer, linted by the gate).
 //! - `privacy`: the PII class of every field and the Summary view derived from it.
 //! - `ids`, `zoned`: report ids (UUID v7), origins, times that keep their original offset.
 //! - `examples`: a fully populated record of every type, for tests, fixtures and docs.
@@ -21,7 +23,9 @@ pub mod ids;
 pub mod intake;
 pub mod privacy;
 pub mod protected;
+pub mod protected_terms;
 pub mod records;
+pub mod reject;
 pub mod report;
 pub mod zoned;
 
@@ -37,6 +41,7 @@ pub use protected::{ProtectedDescriptorValues, ProtectedDescriptors};
 pub use records::{
     DlqRecord, GatedRecord, NormalizedRecord, RawRecord, RoutedRecord, ScoredRecord, Stage,
 };
+pub use reject::{Reject, RejectCode};
 pub use report::{Person, SarReport};
 pub use zoned::{CalendarDate, ZonedTime};
 
