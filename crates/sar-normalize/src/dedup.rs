@@ -1,0 +1,195 @@
+//! Dedup keys and the near-duplicate test (T-26, T-27).
+//!
+//! The exact key is the origin (system and its report id): the same origin twice is one report.
+//! The near-duplicate fingerprint is a 64-bit SimHash of the narrative's word 3-shingles, plus an
+//! hour bucket and a 0.002-degree geographic cell for blocking. The hash is FNV-1a 64, written
+//! here, so keys are stable across processes, platforms and Rust versions (std's hasher is
+//! neither). Duplicates are only ever linked for an analyst; nothing here merges or drops one.
+
+use sar_model::{
+    NormalizedRecord, SarReport,
+    records::DedupKeys,
+    report::{GeoPoint, Location},
+};
+
+/// When two reports count as near duplicates (T-27).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearDuplicateThreshold {
+    /// Largest distance between the two locations, in metres. Default 200.
+    pub max_meters: f64,
+    /// Largest gap between the two observed starts, in hours. Default 2.
+    pub max_hours: i64,
+    /// Largest Hamming distance between the narratives' SimHashes, of 64 bits. Default 12.
+    pub max_hamming: u32,
+}
+
+impl Default for NearDuplicateThreshold {
+    fn default() -> Self {
+        Self {
+            max_meters: 200.0,
+            max_hours: 2,
+            max_hamming: 12,
+        }
+    }
+}
+
+/// Whether `a` and `b` look like two reports of the same activity (T-27): they share a
+/// behaviour code, their locations are within `max_meters` (haversine on the coordinates; when
+/// either lacks coordinates, the same city and state instead), their observed starts are within
+/// `max_hours`, and their narrative SimHashes differ in at most `max_hamming` bits.
+///
+/// A `true` answer is a link for an analyst to confirm, never a merge.
+pub fn near_duplicate(
+    a: &NormalizedRecord,
+    b: &NormalizedRecord,
+    threshold: &NearDuplicateThreshold,
+) -> bool {
+    let (report_a, report_b) = (&a.report, &b.report);
+    let shares_code = report_a
+        .behavior_codes
+        .iter()
+        .any(|code| report_b.behavior_codes.contains(code));
+    let gap_seconds = report_a
+        .observed
+        .start
+        .unix_seconds()
+        .abs_diff(report_b.observed.start.unix_seconds());
+    let max_gap_seconds = threshold
+        .max_hours
+        .max(0)
+        .unsigned_abs()
+        .saturating_mul(3_600);
+    let hamming = (a.dedup.narrative_simhash ^ b.dedup.narrative_simhash).count_ones();
+    shares_code
+        && gap_seconds <= max_gap_seconds
+        && hamming <= threshold.max_hamming
+        && nearby(&report_a.location, &report_b.location, threshold.max_meters)
+}
+
+fn nearby(a: &Location, b: &Location, max_meters: f64) -> bool {
+    match (a.coordinates, b.coordinates) {
+        (Some(point_a), Some(point_b)) => haversine_meters(point_a, point_b) <= max_meters,
+        _ => {
+            let same_city = match (&a.city, &b.city) {
+                (Some(city_a), Some(city_b)) => city_a.trim().eq_ignore_ascii_case(city_b.trim()),
+                _ => false,
+            };
+            let same_state = match (&a.state, &b.state) {
+                (Some(state_a), Some(state_b)) => state_a.eq_ignore_ascii_case(state_b),
+                (None, None) => true,
+                _ => false,
+            };
+            same_city && same_state
+        }
+    }
+}
+
+/// Mean Earth radius (IUGG), metres.
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Great-circle distance in metres.
+pub(crate) fn haversine_meters(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (lat_a, lat_b) = (a.lat.to_radians(), b.lat.to_radians());
+    let d_lat = lat_b - lat_a;
+    let d_lon = (b.lon - a.lon).to_radians();
+    let h = (d_lat / 2.0).sin().powi(2) + lat_a.cos() * lat_b.cos() * (d_lon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+}
+
+/// The dedup keys of a report.
+pub(crate) fn keys(report: &SarReport) -> DedupKeys {
+    DedupKeys {
+        exact: exact_key(&report.origin.system, &report.origin.report_id),
+        narrative_simhash: i64::from_ne_bytes(simhash(&report.narrative).to_ne_bytes()),
+        time_bucket: report.observed.start.unix_seconds().div_euclid(3_600),
+        geo_cell: report.location.coordinates.map(geo_cell),
+    }
+}
+
+/// `system` + U+001F (unit separator, which no sane id contains) + `report_id`.
+pub(crate) fn exact_key(system: &str, report_id: &str) -> String {
+    let mut key = String::with_capacity(system.len() + report_id.len() + 1);
+    key.push_str(system);
+    key.push('\u{1f}');
+    key.push_str(report_id);
+    key
+}
+
+/// Size of a geographic cell, degrees (about 220 m of latitude).
+const CELL_DEGREES: f64 = 0.002;
+
+/// `"{lat_idx}:{lon_idx}"` of the 0.002-degree cell holding the point.
+pub(crate) fn geo_cell(point: GeoPoint) -> String {
+    // Latitude and longitude are range-checked, so the indexes fit easily in an i64.
+    let lat_idx = (point.lat / CELL_DEGREES).floor() as i64;
+    let lon_idx = (point.lon / CELL_DEGREES).floor() as i64;
+    format!("{lat_idx}:{lon_idx}")
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv1a(state: u64, bytes: &[u8]) -> u64 {
+    let mut hash = state;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+/// FNV-1a 64 of `text` (for tests that pin the constants).
+#[cfg(test)]
+pub(crate) fn fnv1a64(text: &str) -> u64 {
+    fnv1a(FNV_OFFSET, text.as_bytes())
+}
+
+/// SimHash of the lowercase word 3-shingles of `text`; words are runs of letters and digits,
+/// a shingle is three consecutive words joined by one space. Fewer than three words make one
+/// shingle of them all; no word at all gives 0.
+pub(crate) fn simhash(text: &str) -> u64 {
+    let lowered = text.to_lowercase();
+    let words: Vec<&str> = lowered
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    if words.is_empty() {
+        return 0;
+    }
+    let mut votes = [0i32; 64];
+    let mut vote = |hash: u64| {
+        for (bit, count) in votes.iter_mut().enumerate() {
+            if hash >> bit & 1 == 1 {
+                *count += 1;
+            } else {
+                *count -= 1;
+            }
+        }
+    };
+    if words.len() < 3 {
+        vote(shingle_hash(&words));
+    } else {
+        for window in words.windows(3) {
+            vote(shingle_hash(window));
+        }
+    }
+    votes
+        .iter()
+        .enumerate()
+        .filter(|(_, count)| **count > 0)
+        .fold(0u64, |hash, (bit, _)| hash | 1 << bit)
+}
+
+fn shingle_hash(words: &[&str]) -> u64 {
+    let mut hash = FNV_OFFSET;
+    for (position, word) in words.iter().enumerate() {
+        if position > 0 {
+            hash = fnv1a(hash, b" ");
+        }
+        hash = fnv1a(hash, word.as_bytes());
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,527 @@
+//! Entity extraction from the narrative and the redacted narrative.
+//!
+//! Two sources of entities:
+//! - patterns (`Patterns`, compiled once per process): plates, NANP phone numbers, e-mail
+//!   addresses, SSN-shaped numbers, ID-shaped numbers, money amounts, times and dates, street
+//!   addresses;
+//! - the report's own structured values found verbatim (case-insensitive, on word boundaries):
+//!   vehicle plates and VINs, vessel registrations, tail numbers, serials, the persons' ids,
+//!   phones and e-mails, the reporter's contact, the place name and address.
+//!
+//! Overlaps are resolved by position: the earliest entity wins, then the longest. Offsets are in
+//! characters of the (cleaned) narrative. `pii` is true for plates, phones, e-mails, SSN-like and
+//! ID-like numbers, for places only when the location is a residence, and for a date written as
+//! a date of birth (`DOB 05/21/1976`); money and other times are never PII.
+//!
+//! The redacted narrative replaces every PII entity with its token (`[PLATE]`, `[PHONE]`,
+//! `[EMAIL]`, `[SSN]`, `[ID]`, `[ADDRESS]`, `[DOB]`) and every person's name, each name word of
+//! three letters or more, and every alias with `[NAME]` (case-insensitive, whole words).
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
+use sar_model::{
+    SarReport,
+    records::{EntityKind, ExtractedEntity},
+    report::PersonIdKind,
+};
+
+/// What extraction produced for one report.
+pub(crate) struct Extraction {
+    pub(crate) entities: Vec<ExtractedEntity>,
+    pub(crate) redacted: String,
+}
+
+/// The compiled patterns; an immutable constant built on first use.
+struct Patterns {
+    email: Regex,
+    ssn: Regex,
+    phone: Regex,
+    money: Regex,
+    times: Vec<Regex>,
+    /// `1913 hours`: the entity is the time, `1913`.
+    military_time: Regex,
+    plate: Regex,
+    id_prefixed: Regex,
+    id_keyword: Regex,
+    vin: Regex,
+    long_number: Regex,
+    streets: Vec<Regex>,
+}
+
+const STREET_SUFFIXES: &str = "Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|\
+Parkway|Pkwy|Court|Ct|Place|Pl|Highway|Hwy|Terrace|Ter|Circle|Cir|Trail|Trl|Loop|Square|Sq";
+/// Without a house number, abbreviations that are also common words or titles are left out.
+const NAMED_STREET_SUFFIXES: &str =
+    "Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Drive|Lane|Ln|Way|Parkway|Pkwy|Highway|Hwy";
+const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|\
+November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?";
+
+fn compile(pattern: &str) -> Regex {
+    // The patterns are literals of this module and a unit test compiles each one: a failure
+    // here is a bug in this file, never a property of the input.
+    Regex::new(pattern)
+        .unwrap_or_else(|error| unreachable!("entity pattern does not compile: {error}"))
+}
+
+impl Patterns {
+    fn new() -> Self {
+        Self {
+            email: compile(
+                r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+            ),
+            ssn: compile(r"\b\d{3}-\d{2}-\d{4}\b"),
+            phone: compile(r"(?:\+?1[-. ]?)?(?:\(\d{3}\)[-. ]?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b"),
+            money: compile(
+                r"\$\s?\d+(?:,\d{3})*(?:\.\d{1,2})?(?:\s?(?:thousand|million|billion)\b|[kKmM]\b)?|\b\d+(?:,\d{3})*(?:\.\d{1,2})?\s?(?:dollars|USD)\b",
+            ),
+            times: vec![
+                compile(
+                    r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp]\.[Mm]\.|[AaPp][Mm]\b))?",
+                ),
+                compile(r"\b(?:1[0-2]|0?[1-9])\s?(?:[AaPp]\.[Mm]\.|[AaPp][Mm]\b)"),
+                compile(r"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:\d{4}|\d{2})\b"),
+                compile(r"\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"),
+                compile(&format!(
+                    r"\b(?:{MONTHS})\s\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s\d{{4}}\b)?"
+                )),
+            ],
+            military_time: compile(r"\b((?:[01]\d|2[0-3])[0-5]\d)\s?(?:hours|hrs|hr)\b"),
+            plate: compile(
+                r"\b(?:[A-Z0-9]{5,8}|[A-Z0-9]{2,4}-[A-Z0-9]{2,5}|[A-Z0-9]{3,4} [A-Z0-9]{3,4})\b",
+            ),
+            id_prefixed: compile(r"\b[A-Z]{1,5}-?(?:\d{2,4}-)?\d{5,12}\b"),
+            id_keyword: compile(
+                r"(?i)(?:\b(?:number|no|num|serial|item|case|badge|account|acct|id|ref|reference|report)\b\.?|#)\s*(?:(?:no|number)\b\.?\s*)?:?\s*#?\s*(\d[\d-]{3,14}\d)\b",
+            ),
+            vin: compile(r"\b[A-HJ-NPR-Z0-9]{17}\b"),
+            long_number: compile(r"\b\d{7,}\b|\b(?:\d{1,3}\.){3}\d{1,3}\b"),
+            streets: vec![
+                compile(&format!(
+                    r"\b\d{{1,6}}\s(?:[NSEW]\.?\s)?(?:[A-Z][A-Za-z'-]*\s){{1,3}}(?:{STREET_SUFFIXES})\b"
+                )),
+                compile(&format!(
+                    r"\b(?:[A-Z][a-z]+\s){{1,2}}(?:{NAMED_STREET_SUFFIXES})\b"
+                )),
+            ],
+        }
+    }
+
+    fn shared() -> &'static Self {
+        static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+        PATTERNS.get_or_init(Self::new)
+    }
+}
+
+/// A span of the narrative, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    kind: EntityKind,
+    pii: bool,
+}
+
+/// Tie-break between candidates of the same span: the more specific kind first.
+fn rank(kind: EntityKind) -> u8 {
+    match kind {
+        EntityKind::Email => 0,
+        EntityKind::SsnLike => 1,
+        EntityKind::Phone => 2,
+        EntityKind::Plate => 3,
+        EntityKind::IdLike => 4,
+        EntityKind::Money => 5,
+        EntityKind::Time => 6,
+        EntityKind::Place => 7,
+    }
+}
+
+/// What a literal of the report stands for when found in the narrative.
+#[derive(Debug, Clone, Copy)]
+enum Literal {
+    Entity(EntityKind),
+    Name,
+}
+
+/// Entities and redacted narrative of `report`.
+pub(crate) fn extract(report: &SarReport) -> Extraction {
+    let text = report.narrative.as_str();
+    let patterns = Patterns::shared();
+    let residence = report.location.is_residence;
+    let mut candidates = Vec::new();
+    pattern_candidates(patterns, text, residence, &mut candidates);
+    let mut names = Vec::new();
+    literal_candidates(report, text, residence, &mut candidates, &mut names);
+
+    candidates.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end), rank(c.kind)));
+    let mut chosen: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        if chosen.last().is_none_or(|last| candidate.start >= last.end) {
+            chosen.push(candidate);
+        }
+    }
+    let redacted = redact(text, &chosen, &names);
+    let entities = to_char_offsets(text, &chosen);
+    Extraction { entities, redacted }
+}
+
+fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mut Vec<Candidate>) {
+    let mut push = |start: usize, end: usize, kind: EntityKind, pii: bool| {
+        out.push(Candidate {
+            start,
+            end,
+            kind,
+            pii,
+        });
+    };
+    for found in patterns.email.find_iter(text) {
+        push(found.start(), found.end(), EntityKind::Email, true);
+    }
+    for found in patterns.ssn.find_iter(text) {
+        push(found.start(), found.end(), EntityKind::SsnLike, true);
+    }
+    for found in patterns.phone.find_iter(text) {
+        push(found.start(), found.end(), EntityKind::Phone, true);
+    }
+    for found in patterns.money.find_iter(text) {
+        push(found.start(), found.end(), EntityKind::Money, false);
+    }
+    for regex in &patterns.times {
+        for found in regex.find_iter(text) {
+            let pii = is_date_of_birth(&text[..found.start()]);
+            push(found.start(), found.end(), EntityKind::Time, pii);
+        }
+    }
+    for captures in patterns.military_time.captures_iter(text) {
+        if let Some(found) = captures.get(1) {
+            let pii = is_date_of_birth(&text[..found.start()]);
+            push(found.start(), found.end(), EntityKind::Time, pii);
+        }
+    }
+    for found in patterns.plate.find_iter(text) {
+        let token = found.as_str();
+        let alnum = token.bytes().filter(u8::is_ascii_alphanumeric).count();
+        let has_digit = token.bytes().any(|b| b.is_ascii_digit());
+        let has_letter = token.bytes().any(|b| b.is_ascii_uppercase());
+        if (5..=8).contains(&alnum) && has_digit && has_letter {
+            let before = &text[..found.start()];
+            let kind = plate_or_id(token, before);
+            // `ABC 1234` is a plate only where the text says so: two words are too often a
+            // word and a number (`SSN 935`).
+            if token.contains(' ') && !after_plate_cue(before) {
+                continue;
+            }
+            push(found.start(), found.end(), kind, true);
+        }
+    }
+    for found in patterns.id_prefixed.find_iter(text) {
+        let kind = plate_or_id(found.as_str(), &text[..found.start()]);
+        push(found.start(), found.end(), kind, true);
+    }
+    for captures in patterns.id_keyword.captures_iter(text) {
+        if let Some(number) = captures.get(1)
+            && number.as_str().bytes().filter(u8::is_ascii_digit).count() >= 5
+        {
+            push(number.start(), number.end(), EntityKind::IdLike, true);
+        }
+    }
+    for found in patterns.vin.find_iter(text) {
+        let token = found.as_str();
+        if token.bytes().any(|b| b.is_ascii_digit())
+            && token.bytes().any(|b| b.is_ascii_uppercase())
+        {
+            push(found.start(), found.end(), EntityKind::IdLike, true);
+        }
+    }
+    for found in patterns.long_number.find_iter(text) {
+        push(found.start(), found.end(), EntityKind::IdLike, true);
+    }
+    for regex in &patterns.streets {
+        for found in regex.find_iter(text) {
+            push(found.start(), found.end(), EntityKind::Place, residence);
+        }
+    }
+}
+
+/// The last few characters before a match, lowercased, to read its context.
+fn context_before(before: &str) -> String {
+    let mut start = before.len().saturating_sub(24);
+    while !before.is_char_boundary(start) {
+        start -= 1;
+    }
+    before[start..].to_lowercase()
+}
+
+fn is_date_of_birth(before: &str) -> bool {
+    let context = context_before(before);
+    ["dob", "d.o.b", "date of birth", "born"]
+        .iter()
+        .any(|cue| context.contains(cue))
+}
+
+/// A plate-shaped or ID-shaped token: a plate after "plate" or "tag", an ID after "badge",
+/// "number", "license" and the like; otherwise one to three letters then five or more digits
+/// (`D1234567`) is an ID and anything else a plate.
+fn plate_or_id(token: &str, before: &str) -> EntityKind {
+    if after_plate_cue(before) {
+        return EntityKind::Plate;
+    }
+    if last_words_contain(
+        before,
+        &[
+            "badge", "number", "no", "id", "passport", "license", "licence", "dl", "serial",
+            "account", "case", "#", "card", "ssn",
+        ],
+    ) {
+        return EntityKind::IdLike;
+    }
+    let compact: Vec<u8> = token.bytes().filter(|b| *b != b'-').collect();
+    let letters = compact
+        .iter()
+        .take_while(|b| b.is_ascii_uppercase())
+        .count();
+    let digits = compact.len() - letters;
+    let id_shaped = (1..=3).contains(&letters)
+        && digits >= 5
+        && compact[letters..].iter().all(u8::is_ascii_digit);
+    if id_shaped {
+        EntityKind::IdLike
+    } else {
+        EntityKind::Plate
+    }
+}
+
+/// One of the last three words before a match is one of `cues`.
+fn last_words_contain(before: &str, cues: &[&str]) -> bool {
+    let context = context_before(before);
+    let words: Vec<&str> = context
+        .split(|ch: char| !ch.is_alphanumeric() && ch != '#')
+        .filter(|word| !word.is_empty())
+        .collect();
+    words[words.len().saturating_sub(3)..]
+        .iter()
+        .any(|word| cues.contains(word))
+}
+
+fn after_plate_cue(before: &str) -> bool {
+    last_words_contain(before, &["plate", "plates", "tag", "tags", "registration"])
+}
+
+/// Titles left out of the name words: they are not names, and redacting them everywhere would
+/// hide ordinary words.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "ofc", "officer", "sgt", "det", "lt", "capt", "cpl", "jr",
+    "sr", "ii", "iii", "iv", "the", "and",
+];
+
+fn literal_candidates(
+    report: &SarReport,
+    text: &str,
+    residence: bool,
+    out: &mut Vec<Candidate>,
+    names: &mut Vec<(usize, usize)>,
+) {
+    let mut literals: Vec<(String, Literal)> = Vec::new();
+    let mut entity = |value: Option<&str>, kind: EntityKind| {
+        if let Some(value) = value.map(str::trim)
+            && value.chars().count() >= 4
+        {
+            literals.push((value.to_owned(), Literal::Entity(kind)));
+        }
+    };
+    for vehicle in &report.vehicles {
+        entity(vehicle.plate.as_deref(), EntityKind::Plate);
+        entity(vehicle.vin.as_deref(), EntityKind::IdLike);
+    }
+    for vessel in &report.vessels {
+        entity(vessel.registration.as_deref(), EntityKind::IdLike);
+    }
+    for aircraft in &report.aircraft {
+        entity(aircraft.tail_number.as_deref(), EntityKind::IdLike);
+    }
+    for item in &report.property {
+        entity(item.serial.as_deref(), EntityKind::IdLike);
+    }
+    for person in &report.persons {
+        for id in &person.ids {
+            let kind = match id.kind {
+                PersonIdKind::Ssn => EntityKind::SsnLike,
+                _ => EntityKind::IdLike,
+            };
+            entity(Some(&id.value), kind);
+        }
+        for phone in &person.phones {
+            entity(Some(phone), EntityKind::Phone);
+        }
+        for email in &person.emails {
+            entity(Some(email), EntityKind::Email);
+        }
+    }
+    if let Some(contact) = &report.submitter.reporter_contact {
+        entity(contact.phone.as_deref(), EntityKind::Phone);
+        entity(contact.email.as_deref(), EntityKind::Email);
+    }
+    entity(report.location.place_name.as_deref(), EntityKind::Place);
+    entity(report.location.address.as_deref(), EntityKind::Place);
+
+    for person in &report.persons {
+        if let Some(full) = &person.name {
+            push_name(&mut literals, full);
+        }
+        for alias in &person.aliases {
+            // An alias is redacted whole, whatever its length.
+            let alias = alias.trim();
+            if !alias.is_empty() {
+                literals.push((alias.to_owned(), Literal::Name));
+            }
+        }
+    }
+    if let Some(full) = report
+        .submitter
+        .reporter_contact
+        .as_ref()
+        .and_then(|contact| contact.name.as_deref())
+    {
+        push_name(&mut literals, full);
+    }
+    if literals.is_empty() {
+        return;
+    }
+    // A handful of short patterns, searched once: a plain NFA is far cheaper to build than the
+    // DFA the builder would otherwise choose, and as fast on one narrative.
+    let Ok(automaton) = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(literals.iter().map(|(value, _)| value.as_str()))
+    else {
+        return;
+    };
+    for found in automaton.find_overlapping_iter(text) {
+        let (start, end) = (found.start(), found.end());
+        if !on_word_boundaries(text, start, end) {
+            continue;
+        }
+        match literals[found.pattern().as_usize()].1 {
+            Literal::Entity(kind) => out.push(Candidate {
+                start,
+                end,
+                kind,
+                pii: kind != EntityKind::Place || residence,
+            }),
+            Literal::Name => names.push((start, end)),
+        }
+    }
+}
+
+/// Whether a name word is a title or a joining word, left unredacted on its own.
+pub(crate) fn is_title(word: &str) -> bool {
+    TITLES.contains(&word.to_lowercase().as_str())
+}
+
+/// A full name and each of its words of three letters or more, titles excepted.
+fn push_name(literals: &mut Vec<(String, Literal)>, full: &str) {
+    let full = full.trim();
+    if full.is_empty() {
+        return;
+    }
+    literals.push((full.to_owned(), Literal::Name));
+    for word in full.split(|ch: char| !ch.is_alphabetic()) {
+        if word.chars().count() >= 3 && !is_title(word) {
+            literals.push((word.to_owned(), Literal::Name));
+        }
+    }
+}
+
+/// A match starting or ending with a letter or digit must not continue a longer word.
+fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let found = &text[start..end];
+    let starts_alnum = found.chars().next().is_some_and(char::is_alphanumeric);
+    let ends_alnum = found.chars().next_back().is_some_and(char::is_alphanumeric);
+    let before_ok = !starts_alnum
+        || !text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+    let after_ok = !ends_alnum
+        || !text[end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+    before_ok && after_ok
+}
+
+fn token(candidate: &Candidate) -> &'static str {
+    match candidate.kind {
+        EntityKind::Plate => "[PLATE]",
+        EntityKind::Phone => "[PHONE]",
+        EntityKind::Email => "[EMAIL]",
+        EntityKind::SsnLike => "[SSN]",
+        EntityKind::IdLike => "[ID]",
+        EntityKind::Place => "[ADDRESS]",
+        EntityKind::Time => "[DOB]",
+        EntityKind::Money => "[MONEY]",
+    }
+}
+
+/// `text` with every PII entity and every name span replaced; overlapping spans merge into one,
+/// named by the first.
+fn redact(text: &str, entities: &[Candidate], names: &[(usize, usize)]) -> String {
+    let mut spans: Vec<(usize, usize, &'static str)> = entities
+        .iter()
+        .filter(|candidate| candidate.pii)
+        .map(|candidate| (candidate.start, candidate.end, token(candidate)))
+        .chain(names.iter().map(|(start, end)| (*start, *end, "[NAME]")))
+        .collect();
+    spans.sort_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)));
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut current: Option<(usize, usize, &'static str)> = None;
+    for (start, end, label) in spans {
+        match &mut current {
+            Some((_, current_end, _)) if start < *current_end => {
+                *current_end = (*current_end).max(end);
+            }
+            _ => {
+                if let Some((span_start, span_end, span_label)) = current.take() {
+                    out.push_str(&text[copied..span_start]);
+                    out.push_str(span_label);
+                    copied = span_end;
+                }
+                current = Some((start, end, label));
+            }
+        }
+    }
+    if let Some((span_start, span_end, span_label)) = current {
+        out.push_str(&text[copied..span_start]);
+        out.push_str(span_label);
+        copied = span_end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The chosen spans (sorted, disjoint, in bytes) as entities with character offsets.
+fn to_char_offsets(text: &str, chosen: &[Candidate]) -> Vec<ExtractedEntity> {
+    let mut entities = Vec::with_capacity(chosen.len());
+    let (mut byte_at, mut char_at) = (0usize, 0usize);
+    for candidate in chosen {
+        char_at += text[byte_at..candidate.start].chars().count();
+        let start = char_at;
+        let found = &text[candidate.start..candidate.end];
+        char_at += found.chars().count();
+        byte_at = candidate.end;
+        entities.push(ExtractedEntity {
+            kind: candidate.kind,
+            text: found.to_owned(),
+            start: i32::try_from(start).unwrap_or(i32::MAX),
+            end: i32::try_from(char_at).unwrap_or(i32::MAX),
+            pii: candidate.pii,
+        });
+    }
+    entities
+}
+
+#[cfg(test)]
+mod tests;
