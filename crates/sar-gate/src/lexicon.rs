@@ -1,0 +1,143 @@
+//! Whole-word, case-insensitive lexicon matching with aho-corasick, and sentence splitting.
+//!
+//! A lexicon is a list of lowercase terms, each owned by a group (a rule, or a single list).
+//! Matching is leftmost-longest and ASCII case-insensitive; a match counts only when it stands
+//! on word boundaries (the characters around it are not alphanumeric), where a single trailing
+//! `s` is accepted as a plural. Terms are ASCII, so every match starts and ends on a character
+//! boundary of the text.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, BuildError, MatchKind};
+
+/// A compiled lexicon. Each term belongs to one group (an index chosen by the caller).
+#[derive(Debug, Clone)]
+pub(crate) struct Lexicon {
+    automaton: AhoCorasick,
+    /// For each pattern: (group, term).
+    patterns: Vec<(usize, &'static str)>,
+}
+
+/// One whole-word match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    /// The group of the term.
+    pub(crate) group: usize,
+    /// The term as listed (lowercase).
+    pub(crate) term: &'static str,
+    /// Byte start in the text.
+    pub(crate) start: usize,
+    /// Byte end (exclusive), including an accepted plural `s`.
+    pub(crate) end: usize,
+}
+
+impl Lexicon {
+    /// Builds a lexicon from `(group, term)` pairs.
+    pub(crate) fn new(
+        terms: impl IntoIterator<Item = (usize, &'static str)>,
+    ) -> Result<Self, BuildError> {
+        let patterns: Vec<(usize, &'static str)> = terms.into_iter().collect();
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns.iter().map(|(_, term)| term))?;
+        Ok(Self {
+            automaton,
+            patterns,
+        })
+    }
+
+    /// A lexicon whose terms all belong to group 0.
+    pub(crate) fn flat(terms: &[&'static str]) -> Result<Self, BuildError> {
+        Self::new(terms.iter().map(|term| (0, *term)))
+    }
+
+    /// Every whole-word match in `text`, in order.
+    pub(crate) fn hits(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for found in self.automaton.find_iter(text) {
+            let Some(&(group, term)) = self.patterns.get(found.pattern().as_usize()) else {
+                continue;
+            };
+            let start = found.start();
+            let mut end = found.end();
+            if !boundary_before(text, start) {
+                continue;
+            }
+            if !boundary_after(text, end) {
+                // A plural: `protesters`, `somalis`.
+                let plural = text[end..].starts_with(['s', 'S']) && boundary_after(text, end + 1);
+                if !plural {
+                    continue;
+                }
+                end += 1;
+            }
+            out.push(Hit {
+                group,
+                term,
+                start,
+                end,
+            });
+        }
+        out
+    }
+
+    /// Whether any term matches `text` as a whole word.
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        !self.hits(text).is_empty()
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn boundary_before(text: &str, start: usize) -> bool {
+    text.get(..start)
+        .and_then(|before| before.chars().next_back())
+        .is_none_or(|c| !is_word_char(c))
+}
+
+fn boundary_after(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .and_then(|after| after.chars().next())
+        .is_none_or(|c| !is_word_char(c))
+}
+
+/// Splits `text` into sentences: a `.`, `!` or `?` followed by whitespace (or the end), a line
+/// break or a `;` ends one. Returns byte ranges, never empty ones.
+pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        let ends = match c {
+            '\n' | '\r' | ';' => true,
+            '.' | '!' | '?' => chars.peek().is_none_or(|(_, next)| next.is_whitespace()),
+            _ => false,
+        };
+        if ends {
+            let end = index + c.len_utf8();
+            if !text[start..end].trim().is_empty() {
+                out.push((start, end));
+            }
+            start = end;
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// The first `count` words after byte offset `end`, lowercased.
+pub(crate) fn next_words(text: &str, end: usize, count: usize) -> Vec<String> {
+    text.get(end..)
+        .unwrap_or("")
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .filter(|word| !word.is_empty())
+        .take(count)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
