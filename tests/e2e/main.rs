@@ -6,4 +6,6 @@
 
 mod avro;
 mod cli;
+mod descriptors;
 mod intake_schema;
+mod pipeline;

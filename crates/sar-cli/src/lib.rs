@@ -5,8 +5,10 @@
 //!   will serve; the stages land with the next issues).
 //! - `sarflow synth`: deterministic synthetic intake records, NDJSON or Avro.
 //! - `sarflow codes`: the NIEM PM-ISE SAR code lists as JSON.
+//! - `sarflow normalize | score | gate | route | process`: the pipeline stages as NDJSON filters.
 
 mod codes;
+mod filters;
 mod synth;
 
 use std::io::Write;
@@ -30,14 +32,44 @@ enum Command {
     Synth(synth::SynthArgs),
     /// Print the NIEM PM-ISE SAR code lists as JSON.
     Codes,
+    /// Intake records (NDJSON) -> normalized records.
+    Normalize(filters::FilterArgs),
+    /// Normalized records -> scored records, with explanations.
+    Score(filters::FilterArgs),
+    /// Scored records -> gated records (FS / 28 CFR Part 23 gate).
+    Gate(filters::FilterArgs),
+    /// Gated records -> routed records.
+    Route(filters::FilterArgs),
+    /// Intake records -> one compact result line each: all four stages chained.
+    Process(filters::FilterArgs),
+}
+
+/// How a command ended, when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything succeeded.
+    Success,
+    /// A filter wrote error lines for this many input lines (the stream went on).
+    LinesFailed(usize),
 }
 
 /// Runs one command, writing its output to `output`.
-pub fn run(cli: Cli, output: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run(cli: Cli, output: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let filter = |filter, args: &filters::FilterArgs, output: &mut dyn Write| {
+        filters::run_filter(filter, args, output).map(|n_failed| match n_failed {
+            0 => Outcome::Success,
+            n_failed => Outcome::LinesFailed(n_failed),
+        })
+    };
     match cli.command {
-        Command::Run => run_pipeline(output),
-        Command::Synth(args) => synth::synth(&args, output),
-        Command::Codes => codes::codes(output),
+        Command::Run => run_pipeline(output).map(|()| Outcome::Success),
+        Command::Synth(args) => synth::synth(&args, output).map(|()| Outcome::Success),
+        Command::Codes => codes::codes(output).map(|()| Outcome::Success),
+        Command::Normalize(args) => filter(filters::Filter::Normalize, &args, output),
+        Command::Score(args) => filter(filters::Filter::Score, &args, output),
+        Command::Gate(args) => filter(filters::Filter::Gate, &args, output),
+        Command::Route(args) => filter(filters::Filter::Route, &args, output),
+        Command::Process(args) => filter(filters::Filter::Process, &args, output),
     }
 }
 
