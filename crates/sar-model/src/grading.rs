@@ -152,6 +152,20 @@ const VALIDITY_VOCABULARY: &str =
     "expected confirmed, probable, doubtful, cannot_be_judged (4x4) or 1-6 (Admiralty)";
 
 impl SourceReliability {
+    /// Every grade of both schemes: the 4x4 words, then A to F.
+    pub const ALL: [Self; 10] = [
+        Self::Us4x4(UsReliability::Reliable),
+        Self::Us4x4(UsReliability::UsuallyReliable),
+        Self::Us4x4(UsReliability::Unreliable),
+        Self::Us4x4(UsReliability::Unknown),
+        Self::Admiralty(AdmiraltyReliability::A),
+        Self::Admiralty(AdmiraltyReliability::B),
+        Self::Admiralty(AdmiraltyReliability::C),
+        Self::Admiralty(AdmiraltyReliability::D),
+        Self::Admiralty(AdmiraltyReliability::E),
+        Self::Admiralty(AdmiraltyReliability::F),
+    ];
+
     /// Parses a 4x4 word or an Admiralty letter.
     pub fn parse(token: &str) -> Result<Self, InvalidGrade> {
         use AdmiraltyReliability as Adm;
@@ -228,6 +242,20 @@ impl SourceReliability {
 }
 
 impl ContentValidity {
+    /// Every grade of both schemes: the 4x4 words, then 1 to 6.
+    pub const ALL: [Self; 10] = [
+        Self::Us4x4(UsValidity::Confirmed),
+        Self::Us4x4(UsValidity::Probable),
+        Self::Us4x4(UsValidity::Doubtful),
+        Self::Us4x4(UsValidity::CannotBeJudged),
+        Self::Admiralty(AdmiraltyCredibility::Confirmed1),
+        Self::Admiralty(AdmiraltyCredibility::ProbablyTrue2),
+        Self::Admiralty(AdmiraltyCredibility::PossiblyTrue3),
+        Self::Admiralty(AdmiraltyCredibility::Doubtful4),
+        Self::Admiralty(AdmiraltyCredibility::Improbable5),
+        Self::Admiralty(AdmiraltyCredibility::CannotBeJudged6),
+    ];
+
     /// Parses a 4x4 word or an Admiralty digit.
     pub fn parse(token: &str) -> Result<Self, InvalidGrade> {
         use AdmiraltyCredibility as Adm;

@@ -385,3 +385,39 @@ pub struct Header {
     #[serde(with = "serde_bytes")]
     pub value: Vec<u8>,
 }
+
+vocabulary!(FlagKind {
+    ProtectedClassLanguage => "protected_class_language",
+    ProtectedActivity => "protected_activity",
+    GroupBWithoutFacts => "group_b_without_facts",
+    ImminentThreat => "imminent_threat",
+    PossibleDuplicate => "possible_duplicate",
+    NoBehaviorCode => "no_behavior_code",
+});
+vocabulary!(GateOutcome {
+    Triage => "triage",
+    PrivacyReview => "privacy_review",
+    BlockedProtectedActivity => "blocked_protected_activity",
+    NotSar => "not_sar",
+});
+vocabulary!(DestinationKind {
+    SearchIndex => "search_index",
+    AnalystQueue => "analyst_queue",
+});
+vocabulary!(QueueName {
+    Imminent => "imminent",
+    Priority => "priority",
+    Standard => "standard",
+    PrivacyReview => "privacy_review",
+    BlockedAudit => "blocked_audit",
+    NotSar => "not_sar",
+});
+vocabulary!(Priority {
+    Immediate => "immediate",
+    High => "high",
+    Normal => "normal",
+    Low => "low",
+});
+
+#[cfg(test)]
+mod tests;

@@ -123,27 +123,6 @@ pub enum ReporterRole {
     Anonymous,
 }
 
-/// The wire names of a closed vocabulary: `ALL`, `as_str` and `parse`, written once beside the enum.
-/// A test checks each name against the enum's serde name, so the two cannot drift.
-macro_rules! vocabulary {
-    ($enum:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
-        impl $enum {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// The name on the wire (intake format, JSON, Avro).
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $name),+ }
-            }
-
-            /// The value with this wire name; exact and case-sensitive.
-            pub fn parse(name: &str) -> Option<Self> {
-                match name { $($name => Some(Self::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
 vocabulary!(Channel {
     Officer => "officer",
     PartnerFeed => "partner_feed",

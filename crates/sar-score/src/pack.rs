@@ -15,7 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 use regex::bytes::{Regex, RegexBuilder};
 use sar_model::{
-    BehaviorCode, BehaviorGroup, ContentValidity, SourceReliability, TargetSectorCode,
+    BehaviorCode, BehaviorGroup, Code, CodeList, ContentValidity, SourceReliability,
+    TargetSectorCode,
 };
 use serde::Deserialize;
 
@@ -301,31 +302,6 @@ impl Fact {
     }
 }
 
-const RELIABILITY_TOKENS: [&str; 10] = [
-    "reliable",
-    "usually_reliable",
-    "unreliable",
-    "unknown",
-    "A",
-    "B",
-    "C",
-    "D",
-    "E",
-    "F",
-];
-const VALIDITY_TOKENS: [&str; 10] = [
-    "confirmed",
-    "probable",
-    "doubtful",
-    "cannot_be_judged",
-    "1",
-    "2",
-    "3",
-    "4",
-    "5",
-    "6",
-];
-
 impl RulePack {
     /// Parses and validates a rule pack.
     pub fn from_toml(text: &str) -> Result<Self, RulePackError> {
@@ -548,14 +524,14 @@ fn build(file: PackFile) -> Result<RulePack, RulePackError> {
     let reliability = grades(
         &mut ids,
         "source_reliability",
-        &RELIABILITY_TOKENS,
+        &SourceReliability::ALL.map(SourceReliability::token),
         file.reliability,
         |token| SourceReliability::parse(token).ok(),
     )?;
     let validity = grades(
         &mut ids,
         "content_validity",
-        &VALIDITY_TOKENS,
+        &ContentValidity::ALL.map(ContentValidity::token),
         file.validity,
         |token| ContentValidity::parse(token).ok(),
     )?;
@@ -580,29 +556,9 @@ fn behaviors(
     ids: &mut Ids,
     files: Vec<CodeRuleFile>,
 ) -> Result<Vec<(BehaviorCode, WeightedRule)>, RulePackError> {
-    let mut out: Vec<(BehaviorCode, WeightedRule)> = Vec::with_capacity(files.len());
-    for file in files {
-        let rule = ids.rule("behavior", file.id, file.description)?;
-        let weight = weight(&rule, file.weight, false)?;
-        let Ok(code) = BehaviorCode::parse(&file.code) else {
-            return Err(RulePackError::UnknownCode {
-                rule: rule.id,
-                code: file.code,
-            });
-        };
-        if out.iter().any(|(seen, _)| *seen == code) {
-            return Err(RulePackError::DuplicateCode {
-                rule: rule.id,
-                code: file.code,
-            });
-        }
-        out.push((code, WeightedRule { rule, weight }));
-    }
-    for code in BehaviorCode::all() {
-        if !out.iter().any(|(seen, _)| *seen == code) {
-            return Err(RulePackError::MissingBehaviorWeight { code: code.code() });
-        }
-    }
+    let out = coded_rules(ids, "behavior", files, |code| {
+        RulePackError::MissingBehaviorWeight { code }
+    })?;
     let lightest_a = out
         .iter()
         .filter(|(code, _)| code.group() == BehaviorGroup::A)
@@ -626,11 +582,23 @@ fn sectors(
     ids: &mut Ids,
     files: Vec<CodeRuleFile>,
 ) -> Result<Vec<(TargetSectorCode, WeightedRule)>, RulePackError> {
-    let mut out: Vec<(TargetSectorCode, WeightedRule)> = Vec::with_capacity(files.len());
+    coded_rules(ids, "sector", files, |code| {
+        RulePackError::MissingSectorWeight { code }
+    })
+}
+
+/// One weighted rule per code of list `K`: every code exactly once, no unknown code.
+fn coded_rules<K: CodeList>(
+    ids: &mut Ids,
+    section: &'static str,
+    files: Vec<CodeRuleFile>,
+    missing: fn(&'static str) -> RulePackError,
+) -> Result<Vec<(Code<K>, WeightedRule)>, RulePackError> {
+    let mut out: Vec<(Code<K>, WeightedRule)> = Vec::with_capacity(files.len());
     for file in files {
-        let rule = ids.rule("sector", file.id, file.description)?;
+        let rule = ids.rule(section, file.id, file.description)?;
         let weight = weight(&rule, file.weight, false)?;
-        let Ok(code) = TargetSectorCode::parse(&file.code) else {
+        let Ok(code) = Code::<K>::parse(&file.code) else {
             return Err(RulePackError::UnknownCode {
                 rule: rule.id,
                 code: file.code,
@@ -644,10 +612,8 @@ fn sectors(
         }
         out.push((code, WeightedRule { rule, weight }));
     }
-    for code in TargetSectorCode::all() {
-        if !out.iter().any(|(seen, _)| *seen == code) {
-            return Err(RulePackError::MissingSectorWeight { code: code.code() });
-        }
+    if let Some(code) = Code::<K>::all().find(|code| !out.iter().any(|(seen, _)| seen == code)) {
+        return Err(missing(code.code()));
     }
     Ok(out)
 }
