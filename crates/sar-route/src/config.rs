@@ -198,38 +198,6 @@ struct RawRule {
     priority: String,
 }
 
-/// Wire names, as serde writes them (a test checks each against serde).
-pub(crate) const OUTCOMES: [(&str, GateOutcome); 4] = [
-    ("triage", GateOutcome::Triage),
-    ("privacy_review", GateOutcome::PrivacyReview),
-    (
-        "blocked_protected_activity",
-        GateOutcome::BlockedProtectedActivity,
-    ),
-    ("not_sar", GateOutcome::NotSar),
-];
-pub(crate) const QUEUES: [(&str, QueueName); 6] = [
-    ("imminent", QueueName::Imminent),
-    ("priority", QueueName::Priority),
-    ("standard", QueueName::Standard),
-    ("privacy_review", QueueName::PrivacyReview),
-    ("blocked_audit", QueueName::BlockedAudit),
-    ("not_sar", QueueName::NotSar),
-];
-pub(crate) const PRIORITIES: [(&str, Priority); 4] = [
-    ("immediate", Priority::Immediate),
-    ("high", Priority::High),
-    ("normal", Priority::Normal),
-    ("low", Priority::Low),
-];
-pub(crate) const FLAGS: [(&str, FlagKind); 6] = [
-    ("protected_class_language", FlagKind::ProtectedClassLanguage),
-    ("protected_activity", FlagKind::ProtectedActivity),
-    ("group_b_without_facts", FlagKind::GroupBWithoutFacts),
-    ("imminent_threat", FlagKind::ImminentThreat),
-    ("possible_duplicate", FlagKind::PossibleDuplicate),
-    ("no_behavior_code", FlagKind::NoBehaviorCode),
-];
 const GROUPS: [(&str, GroupCondition); 3] = [
     ("A", GroupCondition::A),
     ("B", GroupCondition::B),
@@ -243,10 +211,9 @@ fn lookup<T: Copy>(table: &[(&str, T)], name: &str) -> Option<T> {
         .map(|(_, value)| *value)
 }
 
-fn names<T>(table: &[(&str, T)]) -> String {
-    table
-        .iter()
-        .map(|(name, _)| *name)
+fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> String {
+    all.iter()
+        .map(|value| as_str(*value))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -283,30 +250,33 @@ impl RawConfig {
             if raw.description.trim().is_empty() {
                 problem("empty description".to_owned());
             }
-            let queue = lookup(&QUEUES, &raw.queue);
+            let queue = QueueName::parse(&raw.queue);
             if queue.is_none() {
                 problem(format!(
                     "unknown queue (expected one of {})",
-                    names(&QUEUES)
+                    names(QueueName::ALL, QueueName::as_str)
                 ));
             }
-            let priority = lookup(&PRIORITIES, &raw.priority);
+            let priority = Priority::parse(&raw.priority);
             if priority.is_none() {
                 problem(format!(
                     "unknown priority (expected one of {})",
-                    names(&PRIORITIES)
+                    names(Priority::ALL, Priority::as_str)
                 ));
             }
-            let outcome = raw.outcome.as_deref().map(|name| lookup(&OUTCOMES, name));
+            let outcome = raw.outcome.as_deref().map(GateOutcome::parse);
             if outcome == Some(None) {
                 problem(format!(
                     "unknown outcome (expected one of {})",
-                    names(&OUTCOMES)
+                    names(GateOutcome::ALL, GateOutcome::as_str)
                 ));
             }
-            let flag = raw.flag.as_deref().map(|name| lookup(&FLAGS, name));
+            let flag = raw.flag.as_deref().map(FlagKind::parse);
             if flag == Some(None) {
-                problem(format!("unknown flag (expected one of {})", names(&FLAGS)));
+                problem(format!(
+                    "unknown flag (expected one of {})",
+                    names(FlagKind::ALL, FlagKind::as_str)
+                ));
             }
             let group = raw
                 .behavior_group
@@ -315,7 +285,7 @@ impl RawConfig {
             if group == Some(None) {
                 problem(format!(
                     "unknown behavior_group (expected one of {})",
-                    names(&GROUPS)
+                    GROUPS.map(|(name, _)| name).join(", ")
                 ));
             }
             for score in [raw.min_score, raw.max_score].into_iter().flatten() {

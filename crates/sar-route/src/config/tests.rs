@@ -198,14 +198,13 @@ fn syntax_errors_and_unknown_keys_are_refused_with_the_line() {
 }
 
 #[test]
-fn wire_names_match_serde() {
-    fn check_names<T: serde::Serialize>(table: &[(&str, T)]) {
-        for (name, value) in table {
-            assert_eq!(serde_json::to_value(value).unwrap(), *name);
-        }
-    }
-    check_names(&OUTCOMES);
-    check_names(&QUEUES);
-    check_names(&PRIORITIES);
-    check_names(&FLAGS);
+fn unknown_names_list_the_vocabulary() {
+    let bad = rule("r1", "queue = \"fast_lane\"\npriority = \"high\"") + CATCH_ALL;
+    check_error(
+        &bad,
+        &[
+            "r1",
+            "imminent, priority, standard, privacy_review, blocked_audit, not_sar",
+        ],
+    );
 }
