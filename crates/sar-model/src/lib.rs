@@ -50,6 +50,9 @@ pub mod reject;
 pub mod report;
 pub mod zoned;
 
+#[cfg(test)]
+mod test_support;
+
 pub use codes::{
     BehaviorCode, BehaviorGroup, Code, CodeEntry, CodeList, TargetSectorCode, TipClassCode,
     TipDomainCode, UnknownCode,

@@ -1,23 +1,7 @@
 //! Tests for the report's closed vocabularies.
 
 use super::*;
-
-fn check_vocabulary<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
-where
-    T: Copy + PartialEq + std::fmt::Debug + Serialize,
-{
-    for &value in all {
-        let name = as_str(value);
-        assert_eq!(
-            serde_json::to_string(&value).unwrap(),
-            format!("\"{name}\""),
-            "{value:?}"
-        );
-        assert_eq!(parse(name), Some(value));
-    }
-    assert_eq!(parse("Officer"), None, "names are case-sensitive");
-    assert_eq!(parse(""), None);
-}
+use crate::test_support::check_vocabulary;
 
 #[test]
 fn wire_names_match_serde_names() {
