@@ -199,6 +199,26 @@ pub struct IntakePerson {
     pub descriptors: Option<IntakeDescriptors>,
 }
 
+impl IntakePerson {
+    /// A person with only a role, every other field empty.
+    pub fn with_role(role: &str) -> Self {
+        Self {
+            role: role.to_owned(),
+            name: None,
+            aliases: Vec::new(),
+            dob: None,
+            age: None,
+            ids: Vec::new(),
+            addresses: Vec::new(),
+            phones: Vec::new(),
+            emails: Vec::new(),
+            online_ids: Vec::new(),
+            physical: None,
+            descriptors: None,
+        }
+    }
+}
+
 /// An identification number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -453,20 +453,7 @@ impl Sketch {
 
 /// An empty person record with only a role.
 pub(crate) fn blank_person(role: &str) -> IntakePerson {
-    IntakePerson {
-        role: role.to_owned(),
-        name: None,
-        aliases: Vec::new(),
-        dob: None,
-        age: None,
-        ids: Vec::new(),
-        addresses: Vec::new(),
-        phones: Vec::new(),
-        emails: Vec::new(),
-        online_ids: Vec::new(),
-        physical: None,
-        descriptors: None,
-    }
+    IntakePerson::with_role(role)
 }
 
 pub(crate) fn person_id(kind: &str, value: String, issuer: Option<&str>) -> IntakePersonId {

@@ -44,20 +44,7 @@ fn check(mutate: impl FnOnce(&mut IntakeRecord), expected: &[(&str, &str)]) {
 }
 
 fn person(role: &str) -> IntakePerson {
-    IntakePerson {
-        role: role.to_owned(),
-        name: None,
-        aliases: Vec::new(),
-        dob: None,
-        age: None,
-        ids: Vec::new(),
-        addresses: Vec::new(),
-        phones: Vec::new(),
-        emails: Vec::new(),
-        online_ids: Vec::new(),
-        physical: None,
-        descriptors: None,
-    }
+    IntakePerson::with_role(role)
 }
 
 #[test]
