@@ -4,12 +4,15 @@
 //!   what `.ci/run` calls): fmt, clippy `-D warnings`, the Python helpers, all tests, doctests.
 //! - `fixtures`: writes the Avro fixtures of the current schema version that are missing.
 //! - `python`: installs the Python test helpers and prints the interpreter path.
+//! - `broker`: installs the test broker if missing and runs it in the foreground, printing the
+//!   address to put in `SARFLOW_TEST_KAFKA_BROKERS`.
 //!
 //! The tidy checks (crate DAG, docs, test hygiene) are ordinary tests of this crate (`tidy.rs`),
 //! so `cargo nextest run --workspace` runs them too.
 
 #![allow(clippy::print_stderr, clippy::print_stdout)] // a command-line tool for developers
 
+mod broker;
 mod tidy;
 
 use std::{
@@ -31,7 +34,8 @@ fn main() -> anyhow::Result<()> {
             println!("{}", python.display());
             Ok(())
         }
-        _ => bail!("usage: cargo xtask <ci|fixtures|python>"),
+        "broker" => run_broker(&root),
+        _ => bail!("usage: cargo xtask <ci|fixtures|python|broker>"),
     }
 }
 
@@ -72,12 +76,21 @@ fn ci(root: &Path) -> anyhow::Result<()> {
             &[],
         )
     })?;
+    let broker_binary = step("test broker install", || {
+        broker::ensure_installed(root, &broker_install_dir())
+    })?;
+    let broker = step("test broker start", || {
+        broker::Broker::start(&broker_binary, &root.join("target/tansu.log"))
+    })?;
+    let brokers = broker.bootstrap();
+    eprintln!("== test broker listening on {brokers}");
     let sarflow = root.join("target/debug/sarflow");
     let python_text = python.display().to_string();
     let sarflow_text = sarflow.display().to_string();
     let test_env = [
         ("SARFLOW_TEST_PYTHON", python_text.as_str()),
         ("SARFLOW_BIN", sarflow_text.as_str()),
+        ("SARFLOW_TEST_KAFKA_BROKERS", brokers.as_str()),
     ];
     step("tests", || {
         run(
@@ -95,6 +108,7 @@ fn ci(root: &Path) -> anyhow::Result<()> {
             &test_env,
         )
     })?;
+    drop(broker);
     step("doctests", || {
         run(
             root,
@@ -105,6 +119,30 @@ fn ci(root: &Path) -> anyhow::Result<()> {
     })?;
     eprintln!("== ci passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Where `cargo install` puts the broker. Reading the environment is fine here: this is `main`'s
+/// side of the program, and libraries never do it (clippy.toml).
+#[allow(clippy::disallowed_methods)]
+fn broker_install_dir() -> PathBuf {
+    let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    broker::install_dir(cargo_home.as_deref(), home.as_deref())
+}
+
+fn run_broker(root: &Path) -> anyhow::Result<()> {
+    let binary = broker::ensure_installed(root, &broker_install_dir())?;
+    let log_path = root.join("target/tansu.log");
+    let broker = broker::Broker::start(&binary, &log_path)?;
+    println!("{}", broker.bootstrap());
+    eprintln!(
+        "test broker running (log: {}); export SARFLOW_TEST_KAFKA_BROKERS={} and press Ctrl-C to stop",
+        log_path.display(),
+        broker.bootstrap()
+    );
+    loop {
+        std::thread::park();
+    }
 }
 
 fn fixtures(root: &Path) -> anyhow::Result<()> {
