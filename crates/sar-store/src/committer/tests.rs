@@ -1,0 +1,168 @@
+//! Group commit tests: concurrent submitters, grouping, shutdown.
+
+use std::{
+    collections::BTreeSet,
+    path::PathBuf,
+    sync::{Arc, Mutex, mpsc},
+};
+
+use super::*;
+
+struct Store {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn store() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sarflow.db");
+    Store { _dir: dir, path }
+}
+
+fn entry(report_id: String) -> NewEntry {
+    NewEntry {
+        payload: report_id.as_bytes().to_vec(),
+        report_id,
+    }
+}
+
+#[test]
+fn concurrent_submitters_get_distinct_gap_free_seqs() {
+    const N_THREADS: usize = 8;
+    const N_PER_THREAD: usize = 50;
+    let store = store();
+    let committer = Arc::new(GroupCommitter::spawn(Journal::open(&store.path).unwrap()));
+    let threads: Vec<_> = (0..N_THREADS)
+        .map(|thread_idx| {
+            let committer = Arc::clone(&committer);
+            std::thread::spawn(move || {
+                let mut seqs = Vec::new();
+                for entry_idx in 0..N_PER_THREAD {
+                    let appended = committer
+                        .append_blocking(vec![entry(format!("t{thread_idx}-{entry_idx}"))])
+                        .unwrap();
+                    assert!(appended[0].is_new());
+                    seqs.push(appended[0].seq());
+                }
+                seqs
+            })
+        })
+        .collect();
+    let mut all_seqs = BTreeSet::new();
+    for thread in threads {
+        for seq in thread.join().unwrap() {
+            assert!(all_seqs.insert(seq), "seq {seq} given twice");
+        }
+    }
+    let n_submissions = (N_THREADS * N_PER_THREAD) as u64;
+    assert_eq!(all_seqs, (1..=n_submissions).collect());
+    assert!(committer.commits() <= n_submissions);
+    let journal = Arc::into_inner(committer).unwrap().shutdown().unwrap();
+    assert_eq!(journal.last_seq().unwrap(), n_submissions);
+}
+
+#[test]
+fn queued_submissions_share_one_transaction() {
+    let store = store();
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let observed = Arc::clone(&reports);
+    let committer =
+        GroupCommitter::spawn_with_observer(Journal::open(&store.path).unwrap(), move |report| {
+            observed.lock().unwrap().push(report.clone())
+        });
+
+    // The first reply holds the commit thread until every other submission is queued.
+    let (open_gate, gate) = mpsc::channel::<()>();
+    let (holding_sender, holding) = mpsc::channel::<()>();
+    committer.submit(vec![entry("first".to_owned())], move |result| {
+        assert!(result.is_ok());
+        holding_sender.send(()).unwrap();
+        gate.recv().unwrap();
+    });
+    holding.recv().unwrap();
+    let (answer_sender, answers) = mpsc::channel();
+    const N_QUEUED: usize = 20;
+    for submission_idx in 0..N_QUEUED {
+        let answer_sender = answer_sender.clone();
+        // Submission 7 repeats submission 3's report id: a duplicate inside one transaction.
+        let report_id = format!(
+            "queued-{}",
+            if submission_idx == 7 {
+                3
+            } else {
+                submission_idx
+            }
+        );
+        committer.submit(vec![entry(report_id)], move |result| {
+            answer_sender.send((submission_idx, result)).unwrap();
+        });
+    }
+    open_gate.send(()).unwrap();
+
+    let mut results: Vec<_> = (0..N_QUEUED).map(|_| answers.recv().unwrap()).collect();
+    results.sort_by_key(|(submission_idx, _)| *submission_idx);
+    let appended: Vec<Appended> = results
+        .into_iter()
+        .map(|(_, result)| {
+            let appended = result.unwrap();
+            assert_eq!(appended.len(), 1);
+            appended[0]
+        })
+        .collect();
+    assert_eq!(appended[3], Appended::New { seq: 5 });
+    assert_eq!(appended[7], Appended::Duplicate { seq: 5 });
+    assert_eq!(appended[0], Appended::New { seq: 2 });
+    assert_eq!(
+        appended[N_QUEUED - 1],
+        Appended::New {
+            seq: N_QUEUED as u64
+        }
+    );
+
+    assert_eq!(
+        committer.commits(),
+        2,
+        "{} submissions, 2 transactions",
+        N_QUEUED + 1
+    );
+    drop(committer);
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[1].n_submissions, N_QUEUED);
+    assert_eq!(reports[1].n_entries, N_QUEUED);
+    assert_eq!(reports[1].n_new, N_QUEUED - 1);
+    assert!(reports.iter().all(|report| report.succeeded));
+}
+
+#[test]
+fn shutdown_finishes_queued_work() {
+    let store = store();
+    let committer = GroupCommitter::spawn(Journal::open(&store.path).unwrap());
+    let (answer_sender, answers) = mpsc::channel();
+    for submission_idx in 0..100 {
+        let answer_sender = answer_sender.clone();
+        committer.submit(vec![entry(format!("r{submission_idx}"))], move |result| {
+            answer_sender.send(result.is_ok()).unwrap();
+        });
+    }
+    drop(answer_sender);
+    let journal = committer.shutdown().unwrap();
+    assert_eq!(answers.iter().filter(|ok| *ok).count(), 100);
+    assert_eq!(journal.last_seq().unwrap(), 100);
+}
+
+#[test]
+fn a_large_submission_is_answered_in_order() {
+    let store = store();
+    let committer = GroupCommitter::spawn(Journal::open(&store.path).unwrap());
+    let batch: Vec<NewEntry> = (0..MAX_ENTRIES_PER_COMMIT + 10)
+        .map(|entry_idx| entry(format!("big-{entry_idx}")))
+        .collect();
+    let appended = committer.append_blocking(batch).unwrap();
+    let seqs: Vec<u64> = appended.iter().map(|one| one.seq()).collect();
+    assert_eq!(
+        seqs,
+        (1..=(MAX_ENTRIES_PER_COMMIT as u64 + 10)).collect::<Vec<_>>()
+    );
+    assert_eq!(committer.commits(), 1);
+}

@@ -1,0 +1,61 @@
+//! Embedded SQL state in SQLite: the durable intake journal of the embedded mode and the
+//! idempotent sinks keyed by report id. The only crate that links rusqlite; no network, no async.
+//!
+//! Layout:
+//! - `schema`: pragmas (WAL, `synchronous=FULL`, busy timeout) and the migrations, versioned by
+//!   `PRAGMA user_version`, applied on open.
+//! - `journal`: `Journal`, one connection to the file: `append` (one transaction per call, seqs
+//!   1, 2, 3... without gaps, idempotent by report id), `read_after`, and the sinks: `deliver`
+//!   (items inserted at most once per `(sink, report_id)` and the consumer checkpoint moved
+//!   forward, in one transaction), `checkpoint`, `sink_*`.
+//! - `committer`: `GroupCommitter`, a thread that owns a `Journal` and appends everything queued
+//!   by concurrent submitters in one transaction.
+//!
+//! Durability: WAL with `synchronous=FULL` fsyncs the log on every commit, so an `append` or
+//! `deliver` that returned `Ok` survives a process crash or power loss.
+
+mod committer;
+mod journal;
+mod schema;
+
+pub use crate::committer::{CommitReport, GroupCommitter};
+pub use crate::journal::{
+    Appended, DeliveryOutcome, Journal, JournalRecord, NewEntry, SinkItem, SinkRecord,
+};
+
+/// Everything that can go wrong in the store. `Clone`, so one failed group commit can answer
+/// every submitter; SQLite errors are kept as their message (which names constraints, never
+/// values).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("failed to open store `{}`: {message}", path.display())]
+    Open {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    #[error("store schema version {found} is newer than this build supports ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("failed to {operation}: {message}")]
+    Sqlite {
+        operation: &'static str,
+        message: String,
+    },
+    #[error("corrupt store: {what}")]
+    Corrupt { what: &'static str },
+    #[error("invalid {what}: {reason}")]
+    Invalid {
+        what: &'static str,
+        reason: &'static str,
+    },
+    #[error("the group committer has stopped")]
+    CommitterStopped,
+}
+
+impl StoreError {
+    pub(crate) fn sqlite(operation: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
+        move |error| Self::Sqlite {
+            operation,
+            message: error.to_string(),
+        }
+    }
+}

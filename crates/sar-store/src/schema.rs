@@ -1,0 +1,97 @@
+//! Connection pragmas and schema migrations (`PRAGMA user_version` = number of migrations applied).
+
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// How long a writer waits for another connection's write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Migration `n` (1-based) brings the schema from version `n - 1` to `n`. Append only: never
+/// edit a landed migration.
+const MIGRATIONS: [&str; 1] = [
+    // 1: the journal, the sink items, the consumer checkpoints, the per-sink duplicate counters.
+    "
+    CREATE TABLE journal (
+        seq INTEGER PRIMARY KEY CHECK (seq > 0),
+        report_id TEXT NOT NULL UNIQUE,
+        payload BLOB NOT NULL
+    );
+    CREATE TABLE sink_items (
+        sink TEXT NOT NULL CHECK (length(sink) > 0),
+        report_id TEXT NOT NULL,
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        payload BLOB NOT NULL,
+        PRIMARY KEY (sink, report_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX sink_items_by_seq ON sink_items (sink, seq);
+    CREATE TABLE checkpoints (
+        consumer TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL CHECK (seq >= 0)
+    ) WITHOUT ROWID;
+    CREATE TABLE sink_stats (
+        sink TEXT PRIMARY KEY,
+        duplicate_deliveries INTEGER NOT NULL CHECK (duplicate_deliveries >= 0)
+    ) WITHOUT ROWID;
+    ",
+];
+
+/// The schema version this build writes.
+pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// WAL so readers never block the writer; `synchronous=FULL` so every commit is fsynced (in WAL
+/// mode `NORMAL` may lose the last commits on power loss, and accepted data must never be lost).
+pub(crate) fn configure(connection: &Connection) -> Result<(), rusqlite::Error> {
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    let journal_mode: String =
+        connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !journal_mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(
+            "journal_mode=WAL was refused".to_owned(),
+        ));
+    }
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+/// Applies the migrations the file has not seen yet, each in its own transaction. The version
+/// is read inside the (immediate) transaction, so two processes opening a new file at once do
+/// not both apply a migration.
+pub(crate) fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    loop {
+        let transaction = connection
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite("begin a migration"))?;
+        let found: i64 = transaction
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(StoreError::sqlite("read the schema version"))?;
+        if found < 0 {
+            return Err(StoreError::Corrupt {
+                what: "negative schema version",
+            });
+        }
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let Some(sql) = usize::try_from(found)
+            .ok()
+            .and_then(|applied| MIGRATIONS.get(applied))
+        else {
+            return Ok(());
+        };
+        transaction
+            .execute_batch(sql)
+            .map_err(StoreError::sqlite("apply a migration"))?;
+        transaction
+            .pragma_update(None, "user_version", found + 1)
+            .map_err(StoreError::sqlite("record the schema version"))?;
+        transaction
+            .commit()
+            .map_err(StoreError::sqlite("commit a migration"))?;
+    }
+}
