@@ -17,6 +17,36 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 ///
 /// Idempotent: `clean_text(&clean_text(x)) == clean_text(x)`.
 pub fn clean_text(text: &str) -> String {
+    if is_clean_ascii(text.as_bytes()) {
+        return text.to_owned();
+    }
+    clean_text_general(text)
+}
+
+/// Whether `clean_text` leaves `bytes` as it is, decided in one pass for the common case:
+/// printable ASCII and line feeds only, no double space, no space before a line feed, no line
+/// feed at either end and no trailing space. `false` may be a false negative (then the general
+/// path runs), never a false positive.
+fn is_clean_ascii(bytes: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    if first == b'\n' || last == b'\n' || last == b' ' {
+        return false;
+    }
+    let mut previous = 0u8;
+    for &byte in bytes {
+        let printable = (b' '..=b'~').contains(&byte);
+        if !(printable || byte == b'\n') || (previous == b' ' && (byte == b' ' || byte == b'\n')) {
+            return false;
+        }
+        previous = byte;
+    }
+    true
+}
+
+/// The general path of `clean_text`, for any input.
+pub(crate) fn clean_text_general(text: &str) -> String {
     // Filter before composing: removing a character between a base letter and its combining
     // mark after NFC would leave a non-NFC pair behind, and the result would not be idempotent.
     let mut filtered = String::with_capacity(text.len());

@@ -148,6 +148,137 @@ pub(crate) fn fnv1a64(text: &str) -> u64 {
 /// a shingle is three consecutive words joined by one space. Fewer than three words make one
 /// shingle of them all; no word at all gives 0.
 pub(crate) fn simhash(text: &str) -> u64 {
+    if text.is_ascii() {
+        simhash_ascii(text.as_bytes())
+    } else {
+        simhash_general(text)
+    }
+}
+
+/// `simhash` of ASCII text, without allocating: words are runs of ASCII letters and digits,
+/// lowercased byte by byte; the three FNV-1a states of the shingles a word belongs to are fed
+/// together (three independent multiply chains), and the votes are counted eight bits at a time
+/// in byte-wide counters. Gives exactly the value of `simhash_general`.
+fn simhash_ascii(bytes: &[u8]) -> u64 {
+    // states[i % 3]: the shingle starting at word i.
+    let mut states = [FNV_OFFSET; 3];
+    let mut words = 0usize;
+    let mut votes = Votes::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        let slot = words % 3;
+        for (index, state) in states.iter_mut().enumerate() {
+            *state = if index == slot {
+                FNV_OFFSET
+            } else {
+                (*state ^ u64::from(b' ')).wrapping_mul(FNV_PRIME)
+            };
+        }
+        let [mut a, mut b, mut c] = states;
+        for &byte in &bytes[start..at] {
+            let byte = u64::from(byte.to_ascii_lowercase());
+            a = (a ^ byte).wrapping_mul(FNV_PRIME);
+            b = (b ^ byte).wrapping_mul(FNV_PRIME);
+            c = (c ^ byte).wrapping_mul(FNV_PRIME);
+        }
+        states = [a, b, c];
+        if words >= 2 {
+            votes.add(states[(words - 2) % 3]);
+        }
+        words += 1;
+    }
+    match words {
+        0 => 0,
+        // Fewer than three words: one shingle of them all, the one started at word 0.
+        1 | 2 => votes.add_and_finish(states[0]),
+        _ => votes.finish(),
+    }
+}
+
+/// Per-bit vote counts of a SimHash: eight byte-wide counters per `u64`, flushed into `u32`
+/// totals before a byte can overflow.
+struct Votes {
+    lanes: [u64; 8],
+    pending: u32,
+    ones: [u32; 64],
+    total: u32,
+}
+
+/// `SPREAD[b]` has byte `i` equal to bit `i` of `b`.
+const SPREAD: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let mut bit = 0;
+        while bit < 8 {
+            if byte >> bit & 1 == 1 {
+                table[byte] |= 1 << (8 * bit);
+            }
+            bit += 1;
+        }
+        byte += 1;
+    }
+    table
+};
+
+impl Votes {
+    fn new() -> Self {
+        Self {
+            lanes: [0; 8],
+            pending: 0,
+            ones: [0; 64],
+            total: 0,
+        }
+    }
+
+    fn add(&mut self, hash: u64) {
+        for (index, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += SPREAD[(hash >> (8 * index) & 0xff) as usize];
+        }
+        self.pending += 1;
+        self.total += 1;
+        if self.pending == 255 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (index, lane) in self.lanes.iter_mut().enumerate() {
+            for byte in 0..8 {
+                self.ones[8 * index + byte] += (*lane >> (8 * byte) & 0xff) as u32;
+            }
+            *lane = 0;
+        }
+        self.pending = 0;
+    }
+
+    fn add_and_finish(mut self, hash: u64) -> u64 {
+        self.add(hash);
+        self.finish()
+    }
+
+    /// A bit is set when more shingles had it set than clear.
+    fn finish(mut self) -> u64 {
+        self.flush();
+        let total = self.total;
+        self.ones
+            .iter()
+            .enumerate()
+            .filter(|(_, ones)| 2 * **ones > total)
+            .fold(0u64, |hash, (bit, _)| hash | 1 << bit)
+    }
+}
+
+/// `simhash` of any text (the reference definition).
+pub(crate) fn simhash_general(text: &str) -> u64 {
     let lowered = text.to_lowercase();
     let words: Vec<&str> = lowered
         .split(|ch: char| !ch.is_alphanumeric())

@@ -19,7 +19,6 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use sar_model::{
     SarReport,
@@ -175,25 +174,72 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
             pii,
         });
     };
-    for found in patterns.email.find_iter(text) {
+    // Patterns that cannot match are not run: each needs a character (or a run of digits) that
+    // one pass over the bytes tells present or absent.
+    let present = Present::scan(text.as_bytes());
+    for found in present
+        .at
+        .then(|| patterns.email.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         push(found.start(), found.end(), EntityKind::Email, true);
     }
-    for found in patterns.ssn.find_iter(text) {
+    let ssn_like = present.hyphen && present.digit_run >= 4;
+    for found in ssn_like
+        .then(|| patterns.ssn.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         push(found.start(), found.end(), EntityKind::SsnLike, true);
     }
-    for found in patterns.phone.find_iter(text) {
+    let phone_like = present.digit_run >= 4;
+    for found in phone_like
+        .then(|| patterns.phone.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         push(found.start(), found.end(), EntityKind::Phone, true);
     }
-    for found in patterns.money.find_iter(text) {
+    let money_like = present.digit_run >= 1
+        && (present.dollar || text.contains("dollars") || text.contains("USD"));
+    for found in money_like
+        .then(|| patterns.money.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         push(found.start(), found.end(), EntityKind::Money, false);
     }
-    for regex in &patterns.times {
+    let times_possible = [
+        present.colon,
+        true,
+        present.slash,
+        present.hyphen && present.digit_run >= 4,
+        true,
+    ];
+    for (regex, possible) in patterns.times.iter().zip(times_possible) {
+        if !possible || present.digit_run == 0 {
+            continue;
+        }
         for found in regex.find_iter(text) {
             let pii = is_date_of_birth(&text[..found.start()]);
             push(found.start(), found.end(), EntityKind::Time, pii);
         }
     }
-    for captures in patterns.military_time.captures_iter(text) {
+    if present.digit_run == 0 {
+        // Every pattern below but the named-street one needs a digit (a plate or a VIN
+        // without one is dropped).
+        for found in patterns.streets[1].find_iter(text) {
+            push(found.start(), found.end(), EntityKind::Place, residence);
+        }
+        return;
+    }
+    let military_like = present.digit_run >= 4;
+    for captures in military_like
+        .then(|| patterns.military_time.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         if let Some(found) = captures.get(1) {
             let pii = is_date_of_birth(&text[..found.start()]);
             push(found.start(), found.end(), EntityKind::Time, pii);
@@ -215,7 +261,12 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
             push(found.start(), found.end(), kind, true);
         }
     }
-    for found in patterns.id_prefixed.find_iter(text) {
+    let id_prefixed_like = present.digit_run >= 5;
+    for found in id_prefixed_like
+        .then(|| patterns.id_prefixed.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let kind = plate_or_id(found.as_str(), &text[..found.start()]);
         push(found.start(), found.end(), kind, true);
     }
@@ -234,13 +285,68 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
             push(found.start(), found.end(), EntityKind::IdLike, true);
         }
     }
-    for found in patterns.long_number.find_iter(text) {
+    let long_number_like = present.digit_run >= 7 || present.dot;
+    for found in long_number_like
+        .then(|| patterns.long_number.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         push(found.start(), found.end(), EntityKind::IdLike, true);
     }
     for regex in &patterns.streets {
         for found in regex.find_iter(text) {
             push(found.start(), found.end(), EntityKind::Place, residence);
         }
+    }
+}
+
+/// What one pass over the bytes of a narrative found, to skip patterns that cannot match.
+#[derive(Debug, Default)]
+struct Present {
+    at: bool,
+    dollar: bool,
+    colon: bool,
+    slash: bool,
+    hyphen: bool,
+    dot: bool,
+    /// Longest run of ASCII digits.
+    digit_run: usize,
+}
+
+impl Present {
+    fn scan(bytes: &[u8]) -> Self {
+        if !bytes.is_ascii() {
+            // `\d` and `\s` are Unicode-aware: no pattern is skipped.
+            return Self {
+                at: true,
+                dollar: true,
+                colon: true,
+                slash: true,
+                hyphen: true,
+                dot: true,
+                digit_run: usize::MAX,
+            };
+        }
+        let mut present = Self::default();
+        let mut run = 0usize;
+        for &byte in bytes {
+            if byte.is_ascii_digit() {
+                run += 1;
+                present.digit_run = present.digit_run.max(run);
+                continue;
+            }
+            run = 0;
+            match byte {
+                b'@' => present.at = true,
+                b'$' => present.dollar = true,
+                b':' => present.colon = true,
+                b'/' => present.slash = true,
+                b'-' => present.hyphen = true,
+                b'.' => present.dot = true,
+                _ => {}
+            }
+        }
+        present
     }
 }
 
@@ -315,19 +421,19 @@ const TITLES: &[&str] = &[
     "sr", "ii", "iii", "iv", "the", "and",
 ];
 
-fn literal_candidates(
-    report: &SarReport,
+fn literal_candidates<'r>(
+    report: &'r SarReport,
     text: &str,
     residence: bool,
     out: &mut Vec<Candidate>,
     names: &mut Vec<(usize, usize)>,
 ) {
-    let mut literals: Vec<(String, Literal)> = Vec::new();
-    let mut entity = |value: Option<&str>, kind: EntityKind| {
+    let mut literals: Vec<(&'r str, Literal)> = Vec::new();
+    let mut entity = |value: Option<&'r str>, kind: EntityKind| {
         if let Some(value) = value.map(str::trim)
             && value.chars().count() >= 4
         {
-            literals.push((value.to_owned(), Literal::Entity(kind)));
+            literals.push((value, Literal::Entity(kind)));
         }
     };
     for vehicle in &report.vehicles {
@@ -373,7 +479,7 @@ fn literal_candidates(
             // An alias is redacted whole, whatever its length.
             let alias = alias.trim();
             if !alias.is_empty() {
-                literals.push((alias.to_owned(), Literal::Name));
+                literals.push((alias, Literal::Name));
             }
         }
     }
@@ -388,31 +494,82 @@ fn literal_candidates(
     if literals.is_empty() {
         return;
     }
-    // A handful of short patterns, searched once: a plain NFA is far cheaper to build than the
-    // DFA the builder would otherwise choose, and as fast on one narrative.
-    let Ok(automaton) = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(literals.iter().map(|(value, _)| value.as_str()))
-    else {
-        return;
-    };
-    for found in automaton.find_overlapping_iter(text) {
-        let (start, end) = (found.start(), found.end());
-        if !on_word_boundaries(text, start, end) {
+    // A handful of short literals: each is compared at the word starts of the narrative (or,
+    // when it starts with a non-word character, at every position with its first byte), ASCII
+    // case-insensitively; the same matches as an overlapping aho-corasick search, without
+    // building an automaton per report.
+    let starts = word_starts(text);
+    let bytes = text.as_bytes();
+    for (value, literal) in &literals {
+        let value = value.as_bytes();
+        let Some(&first) = value.first() else {
             continue;
-        }
-        match literals[found.pattern().as_usize()].1 {
-            Literal::Entity(kind) => out.push(Candidate {
-                start,
-                end,
-                kind,
-                pii: kind != EntityKind::Place || residence,
-            }),
-            Literal::Name => names.push((start, end)),
+        };
+        let mut on_match = |start: usize| {
+            let end = start + value.len();
+            if end > bytes.len()
+                || !bytes[start..end].eq_ignore_ascii_case(value)
+                || !on_word_boundaries(text, start, end)
+            {
+                return;
+            }
+            match literal {
+                Literal::Entity(kind) => out.push(Candidate {
+                    start,
+                    end,
+                    kind: *kind,
+                    pii: *kind != EntityKind::Place || residence,
+                }),
+                Literal::Name => names.push((start, end)),
+            }
+        };
+        let first_is_word = value_starts_alphanumeric(value);
+        if first_is_word {
+            for &start in &starts {
+                if bytes[start].eq_ignore_ascii_case(&first) {
+                    on_match(start);
+                }
+            }
+        } else {
+            for (start, byte) in bytes.iter().enumerate() {
+                if byte.eq_ignore_ascii_case(&first) {
+                    on_match(start);
+                }
+            }
         }
     }
+}
+
+/// Whether the first character of `value` (UTF-8) is alphanumeric.
+fn value_starts_alphanumeric(value: &[u8]) -> bool {
+    std::str::from_utf8(value)
+        .ok()
+        .and_then(|value| value.chars().next())
+        .is_some_and(char::is_alphanumeric)
+}
+
+/// Byte offsets of the alphanumeric characters not preceded by an alphanumeric character.
+fn word_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(text.len() / 4);
+    let mut previous_alnum = false;
+    if text.is_ascii() {
+        for (index, byte) in text.bytes().enumerate() {
+            let alnum = byte.is_ascii_alphanumeric();
+            if alnum && !previous_alnum {
+                starts.push(index);
+            }
+            previous_alnum = alnum;
+        }
+    } else {
+        for (index, ch) in text.char_indices() {
+            let alnum = ch.is_alphanumeric();
+            if alnum && !previous_alnum {
+                starts.push(index);
+            }
+            previous_alnum = alnum;
+        }
+    }
+    starts
 }
 
 /// Whether a name word is a title or a joining word, left unredacted on its own.
@@ -421,15 +578,15 @@ pub(crate) fn is_title(word: &str) -> bool {
 }
 
 /// A full name and each of its words of three letters or more, titles excepted.
-fn push_name(literals: &mut Vec<(String, Literal)>, full: &str) {
+fn push_name<'a>(literals: &mut Vec<(&'a str, Literal)>, full: &'a str) {
     let full = full.trim();
     if full.is_empty() {
         return;
     }
-    literals.push((full.to_owned(), Literal::Name));
+    literals.push((full, Literal::Name));
     for word in full.split(|ch: char| !ch.is_alphabetic()) {
         if word.chars().count() >= 3 && !is_title(word) {
-            literals.push((word.to_owned(), Literal::Name));
+            literals.push((word, Literal::Name));
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 
-use super::clean_text;
+use super::{clean_text, clean_text_general};
 
 fn check(input: &str, expected: &str) {
     let cleaned = clean_text(input);
@@ -37,6 +37,18 @@ fn cleans_whitespace_controls_and_forms() {
 }
 
 proptest! {
+    #[test]
+    fn fast_path_agrees_with_the_general_path(
+        text in "[a-c \\t\\r\\n.\u{0}\u{7f}\u{a0}\u{301}]{0,30}"
+    ) {
+        prop_assert_eq!(clean_text(&text), clean_text_general(&text));
+    }
+
+    #[test]
+    fn fast_path_agrees_on_printable_ascii(text in "[ -~\\n]{0,40}") {
+        prop_assert_eq!(clean_text(&text), clean_text_general(&text));
+    }
+
     #[test]
     fn idempotent_on_any_string(text in any::<String>()) {
         let once = clean_text(&text);

@@ -3,7 +3,10 @@
 
 use sar_model::{NormalizedRecord, RawRecord, ZonedTime, examples, report::GeoPoint};
 
-use super::{NearDuplicateThreshold, fnv1a64, geo_cell, haversine_meters, near_duplicate, simhash};
+use super::{
+    NearDuplicateThreshold, fnv1a64, geo_cell, haversine_meters, near_duplicate, simhash,
+    simhash_general,
+};
 use crate::{NormalizeConfig, normalize};
 
 #[test]
@@ -187,4 +190,20 @@ fn thresholds_are_configurable() {
         max_hours: 2,
     };
     assert!(!near_duplicate(&original, &second, &strict));
+}
+
+proptest::proptest! {
+    #[test]
+    fn ascii_simhash_agrees_with_the_reference(text in "[a-cA-C0-9 ,.\\n-]{0,120}") {
+        proptest::prop_assert_eq!(simhash(&text), simhash_general(&text));
+    }
+}
+
+#[test]
+fn ascii_simhash_agrees_on_long_texts() {
+    // More than 255 shingles: the byte-wide vote counters are flushed.
+    let text: String = (0..2_000)
+        .map(|index| format!("w{} ", (index * 7919) % 97))
+        .collect();
+    assert_eq!(simhash(&text), simhash_general(&text));
 }
