@@ -141,6 +141,59 @@ impl WordMatcher {
         }
     }
 
+    /// `for_each`, fused with a check that `guard` matches nowhere in `haystack`: every word is
+    /// hashed once for both filters. Returns `false`, having stopped early (some matches may
+    /// already have been reported), as soon as `guard` has a whole-word match; then the caller
+    /// must fall back to `guard.for_each` and `for_each` on its own. When it returns `true`,
+    /// `on_match` has seen exactly what `for_each` would report.
+    ///
+    /// `guard` is tried at every word start (as its own `for_each` would, finding nothing);
+    /// `self` only at word starts at or after the end of its last match (as in `for_each`).
+    pub(crate) fn for_each_unless(
+        &self,
+        guard: &WordMatcher,
+        haystack: &str,
+        mut on_match: impl FnMut(usize, usize, usize),
+    ) -> bool {
+        let bytes = haystack.as_bytes();
+        let mut at = 0;
+        let mut resume = 0;
+        while at < bytes.len() {
+            let start = at;
+            let byte = bytes[at];
+            let (guard_candidate, candidate) = if is_word_byte(byte) {
+                let mut hash = WordHash::new();
+                while at < bytes.len() && is_word_byte(bytes[at]) {
+                    hash = hash.push(bytes[at]);
+                    at += 1;
+                }
+                let bit = hash.bit();
+                let mask = 1 << (bit % 64);
+                (
+                    guard.first_words[bit / 64] & mask != 0,
+                    self.first_words[bit / 64] & mask != 0,
+                )
+            } else {
+                at += 1;
+                (
+                    guard.punctuation_starts[usize::from(byte)],
+                    self.punctuation_starts[usize::from(byte)],
+                )
+            };
+            if guard_candidate && guard.longest_at(bytes, start).is_some() {
+                return false;
+            }
+            if candidate
+                && start >= resume
+                && let Some((pattern, end)) = self.longest_at(bytes, start)
+            {
+                on_match(pattern, start, end);
+                resume = end;
+            }
+        }
+        true
+    }
+
     /// The longest term starting at `start` that ends on a word boundary.
     fn longest_at(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
         let mut state = self.start;

@@ -56,6 +56,11 @@ impl Masker {
         })
     }
 
+    /// The protected-term matcher.
+    pub(crate) fn matcher(&self) -> &WordMatcher {
+        &self.matcher
+    }
+
     /// The first protected-class term found in `text` as a whole word, if any.
     pub(crate) fn first_protected_term(&self, text: &str) -> Option<&'static str> {
         let mut first = None;

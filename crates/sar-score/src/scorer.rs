@@ -10,6 +10,8 @@
 //! `mask`); the matchers see neither the unredacted narrative nor anything of a person but the
 //! presence of a physical description, nor raw offsets or lengths.
 
+use std::borrow::Cow;
+
 use regex::bytes::{RegexSet, RegexSetBuilder};
 use sar_model::{
     BehaviorGroup, Reject, RejectCode, ZonedTime,
@@ -54,6 +56,8 @@ pub struct Scorer {
     lexicon: WordMatcher,
     /// Lexicon index of each lexicon pattern.
     term_owner: Vec<u32>,
+    /// (lexicon index, term index in it) of each lexicon pattern.
+    term_source: Vec<(u32, u32)>,
     regexes: RegexSet,
 }
 
@@ -66,14 +70,16 @@ impl Scorer {
         })?;
         let mut terms: Vec<&str> = Vec::with_capacity(pack.n_lexicon_terms());
         let mut term_owner = Vec::with_capacity(pack.n_lexicon_terms());
+        let mut term_source = Vec::with_capacity(pack.n_lexicon_terms());
         for (index, lexicon) in pack.lexicons.iter().enumerate() {
             let owner = u32::try_from(index).map_err(|_| RulePackError::Automaton {
                 rule: lexicon.scoring.rule.id.clone(),
                 detail: "too many lexicons".to_owned(),
             })?;
-            for term in &lexicon.terms {
+            for (position, term) in lexicon.terms.iter().enumerate() {
                 terms.push(term);
                 term_owner.push(owner);
+                term_source.push((owner, u32::try_from(position).unwrap_or(u32::MAX)));
             }
         }
         let lexicon = WordMatcher::new(&terms).map_err(|detail| RulePackError::Automaton {
@@ -93,6 +99,7 @@ impl Scorer {
             masker,
             lexicon,
             term_owner,
+            term_source,
             regexes,
         })
     }
@@ -215,7 +222,11 @@ impl Scorer {
         out: &mut Vec<Contribution>,
         flags: &mut Vec<ReviewFlag>,
     ) {
-        let narrative = self.masker.mask(&record.narrative_redacted, &[]);
+        // Distinct terms hit, per lexicon.
+        let mut hits: Vec<usize> = Vec::new();
+        let narrative = self.masked_lexicon_pass(&record.narrative_redacted, |pattern| {
+            hits.push(pattern);
+        });
         let facts = record.report.additional_facts.as_deref().map(|facts| {
             let mut names: Vec<&str> = Vec::new();
             for person in &record.report.persons {
@@ -226,12 +237,8 @@ impl Scorer {
         });
         let texts: [&str; 2] = [&narrative, facts.as_deref().unwrap_or("")];
 
-        // Distinct terms hit, per lexicon.
-        let mut hits: Vec<usize> = Vec::new();
-        for text in texts {
-            self.lexicon
-                .for_each(text, |pattern, _, _| hits.push(pattern));
-        }
+        self.lexicon
+            .for_each(texts[1], |pattern, _, _| hits.push(pattern));
         hits.sort_unstable();
         hits.dedup();
         let mut counts = vec![0u32; self.pack.lexicons.len()];
@@ -274,6 +281,49 @@ impl Scorer {
                 ),
             });
         }
+    }
+
+    /// Masks `text` (protected-class terms only) and reports the lexicon pattern of each
+    /// whole-word match in the masked text; returns the masked text. The common case, nothing
+    /// to mask, is one fused pass that borrows `text`.
+    fn masked_lexicon_pass<'t>(
+        &self,
+        text: &'t str,
+        mut on_pattern: impl FnMut(usize),
+    ) -> Cow<'t, str> {
+        let mut found: Vec<usize> = Vec::new();
+        if self
+            .lexicon
+            .for_each_unless(self.masker.matcher(), text, |pattern, _, _| {
+                found.push(pattern);
+            })
+        {
+            found.into_iter().for_each(&mut on_pattern);
+            return Cow::Borrowed(text);
+        }
+        let masked = self.masker.mask(text, &[]);
+        self.lexicon
+            .for_each(&masked, |pattern, _, _| on_pattern(pattern));
+        masked
+    }
+
+    /// The lexicon scan of scoring on its own: masks protected-class terms in `text`, then
+    /// matches every lexicon of the pack at once (one automaton, whole words, leftmost-longest,
+    /// ASCII case-insensitive), calling `on_match(rule_id, term)` for each match, left to right.
+    /// Returns the number of matches. For benchmarks and rule-pack tooling; `score` uses the
+    /// same pass.
+    pub fn scan_lexicons(&self, text: &str, mut on_match: impl FnMut(&str, &str)) -> usize {
+        let mut count = 0;
+        self.masked_lexicon_pass(text, |pattern| {
+            if let Some(&(owner, term)) = self.term_source.get(pattern)
+                && let Some(lexicon) = self.pack.lexicons.get(owner as usize)
+                && let Some(term) = lexicon.terms.get(term as usize)
+            {
+                count += 1;
+                on_match(&lexicon.scoring.rule.id, term);
+            }
+        });
+        count
     }
 
     fn specificity(&self, record: &NormalizedRecord, out: &mut Vec<Contribution>) {

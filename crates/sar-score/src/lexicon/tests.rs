@@ -2,7 +2,7 @@
 
 use super::WordMatcher;
 
-/// The terms found in `text`, in order.
+/// The terms found in `text`, in order; the fused scan with a guard that never matches agrees.
 fn check(terms: &[&str], text: &str, expected: &[&str]) {
     let matcher = WordMatcher::new(terms).unwrap();
     let mut found = Vec::new();
@@ -11,6 +11,21 @@ fn check(terms: &[&str], text: &str, expected: &[&str]) {
         found.push(terms[pattern]);
     });
     assert_eq!(found, expected, "in {text:?}");
+    let guard = WordMatcher::new(&["zzqx never"]).unwrap();
+    let mut fused = Vec::new();
+    assert!(matcher.for_each_unless(&guard, text, |pattern, _, _| fused.push(terms[pattern])));
+    assert_eq!(fused, expected, "fused, in {text:?}");
+}
+
+#[test]
+fn fused_scan_stops_when_the_guard_matches() {
+    let matcher = WordMatcher::new(&["bomb", "gun"]).unwrap();
+    let guard = WordMatcher::new(&["protected word", "word"]).unwrap();
+    // The guard is tried inside the matcher's own matches too.
+    let inner = WordMatcher::new(&["the word list"]).unwrap();
+    assert!(!inner.for_each_unless(&guard, "see the word list", |_, _, _| {}));
+    assert!(!matcher.for_each_unless(&guard, "a gun and a word", |_, _, _| {}));
+    assert!(matcher.for_each_unless(&guard, "a gun and a sword", |_, _, _| {}));
 }
 
 #[test]
