@@ -17,7 +17,7 @@ use sar_model::{
 
 use crate::{
     config::{GateConfig, GateConfigError, MAX_TIPS_LEADS_TTL_DAYS},
-    lexicon::{Lexicon, next_words, sentences},
+    lexicon::{Hit, Lexicon, SENTENCE_TERMINATORS, next_words, sentences},
     rules::{
         AMBIGUOUS_TERMS, CRIMINAL_PREDICATE, DESCRIPTION_MARKERS, LexiconRule, OTHER_CONDUCT,
         PERSON_NOUNS, PLACE_NOUNS, PROTECTED_ACTIVITY, REASON_WORDS,
@@ -34,6 +34,8 @@ pub struct Gate {
     protected_class: Lexicon,
     reason_words: Lexicon,
     description_markers: Lexicon,
+    /// No protected term holds a sentence terminator: the lexicon may run over the whole text.
+    protected_whole_text: bool,
 }
 
 impl Gate {
@@ -50,6 +52,8 @@ impl Gate {
                 .map_err(|_| GateConfigError::Lexicon)?,
             reason_words: flat(REASON_WORDS)?,
             description_markers: flat(DESCRIPTION_MARKERS)?,
+            protected_whole_text: protected_terms()
+                .all(|term| !term.term.contains(SENTENCE_TERMINATORS)),
             config,
         })
     }
@@ -88,9 +92,9 @@ impl Gate {
             .as_deref()
             .map(str::trim)
             .filter(|facts| !facts.is_empty());
-        let text = match facts {
-            Some(facts) => format!("{}\n{facts}", report.narrative),
-            None => report.narrative.clone(),
+        let text: std::borrow::Cow<'_, str> = match facts {
+            Some(facts) => format!("{}\n{facts}", report.narrative).into(),
+            None => report.narrative.as_str().into(),
         };
         let group_a: Vec<&'static str> = report
             .behavior_codes
@@ -140,6 +144,12 @@ impl Gate {
     }
 
     /// The T-36 linter: protected-class terms used as a reason (see `rules.rs`).
+    ///
+    /// The protected-class lexicon is matched once over the whole text: no protected term holds
+    /// a sentence terminator (checked at `Gate::new`), so no match crosses a sentence, and the
+    /// text around a sentence's edges is a terminator or nothing, so the whole-word and plural
+    /// checks decide the same as within the sentence. Sentences are only split when there is a
+    /// hit.
     fn protected_class_reasons(&self, text: &str, has_predicate: bool) -> Vec<Fired> {
         let mut reason = Fired {
             rule: "T-36-REASON",
@@ -149,9 +159,29 @@ impl Gate {
             rule: "T-36-PROFILE",
             terms: Vec::new(),
         };
+        let all_hits = if self.protected_whole_text {
+            let hits = self.protected_class.hits(text);
+            if hits.is_empty() {
+                return Vec::new();
+            }
+            Some(hits)
+        } else {
+            None
+        };
         for (start, end) in sentences(text) {
             let sentence = &text[start..end];
-            let hits = self.protected_class.hits(sentence);
+            let hits = match &all_hits {
+                Some(all) => all
+                    .iter()
+                    .filter(|hit| hit.start >= start && hit.end <= end)
+                    .map(|hit| Hit {
+                        start: hit.start - start,
+                        end: hit.end - start,
+                        ..*hit
+                    })
+                    .collect(),
+                None => self.protected_class.hits(sentence),
+            };
             if hits.is_empty() {
                 continue;
             }

@@ -6,7 +6,7 @@
 //! `s` is accepted as a plural. Terms are ASCII, so every match starts and ends on a character
 //! boundary of the text.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, BuildError, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
 
 /// A compiled lexicon. Each term belongs to one group (an index chosen by the caller).
 #[derive(Debug, Clone)]
@@ -38,6 +38,8 @@ impl Lexicon {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // Built once per gate: a full DFA is the fastest to search.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(patterns.iter().map(|(_, term)| term))?;
         Ok(Self {
             automaton,
@@ -52,37 +54,37 @@ impl Lexicon {
 
     /// Every whole-word match in `text`, in order.
     pub(crate) fn hits(&self, text: &str) -> Vec<Hit> {
-        let mut out = Vec::new();
-        for found in self.automaton.find_iter(text) {
-            let Some(&(group, term)) = self.patterns.get(found.pattern().as_usize()) else {
-                continue;
-            };
+        self.hit_iter(text).collect()
+    }
+
+    /// Whether any term matches `text` as a whole word.
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        self.hit_iter(text).next().is_some()
+    }
+
+    fn hit_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Hit> + 'a {
+        self.automaton.find_iter(text).filter_map(move |found| {
+            let &(group, term) = self.patterns.get(found.pattern().as_usize())?;
             let start = found.start();
             let mut end = found.end();
             if !boundary_before(text, start) {
-                continue;
+                return None;
             }
             if !boundary_after(text, end) {
                 // A plural: `protesters`, `somalis`.
                 let plural = text[end..].starts_with(['s', 'S']) && boundary_after(text, end + 1);
                 if !plural {
-                    continue;
+                    return None;
                 }
                 end += 1;
             }
-            out.push(Hit {
+            Some(Hit {
                 group,
                 term,
                 start,
                 end,
-            });
-        }
-        out
-    }
-
-    /// Whether any term matches `text` as a whole word.
-    pub(crate) fn matches(&self, text: &str) -> bool {
-        !self.hits(text).is_empty()
+            })
+        })
     }
 }
 
@@ -102,20 +104,27 @@ fn boundary_after(text: &str, end: usize) -> bool {
         .is_none_or(|c| !is_word_char(c))
 }
 
+/// The characters that can end a sentence (see `sentences`).
+pub(crate) const SENTENCE_TERMINATORS: [char; 6] = ['\n', '\r', ';', '.', '!', '?'];
+
 /// Splits `text` into sentences: a `.`, `!` or `?` followed by whitespace (or the end), a line
-/// break or a `;` ends one. Returns byte ranges, never empty ones.
+/// break or a `;` ends one. Returns byte ranges, never empty ones (nor only whitespace).
 pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((index, c)) = chars.next() {
-        let ends = match c {
-            '\n' | '\r' | ';' => true,
-            '.' | '!' | '?' => chars.peek().is_none_or(|(_, next)| next.is_whitespace()),
+    for (index, &byte) in bytes.iter().enumerate() {
+        // Terminators are ASCII, so a byte equal to one is that character.
+        let ends = match byte {
+            b'\n' | b'\r' | b';' => true,
+            b'.' | b'!' | b'?' => text[index + 1..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace),
             _ => false,
         };
         if ends {
-            let end = index + c.len_utf8();
+            let end = index + 1;
             if !text[start..end].trim().is_empty() {
                 out.push((start, end));
             }
