@@ -73,6 +73,21 @@ pub fn python(test: &str) -> Option<PathBuf> {
     }
 }
 
+/// The test broker's bootstrap servers (`SARFLOW_TEST_KAFKA_BROKERS`, set by `cargo xtask ci`,
+/// which installs and starts it). `None` prints a skip notice.
+#[allow(clippy::print_stderr, clippy::disallowed_methods)] // the skip notice; the harness reads env
+pub fn kafka_brokers(test: &str) -> Option<String> {
+    match std::env::var("SARFLOW_TEST_KAFKA_BROKERS") {
+        Ok(brokers) if !brokers.is_empty() => Some(brokers),
+        _ => {
+            eprintln!(
+                "skip {test}: SARFLOW_TEST_KAFKA_BROKERS is not set (cargo xtask ci starts a broker and sets it)"
+            );
+            None
+        }
+    }
+}
+
 /// Runs a helper script from `tests/py/` and parses the JSON it prints.
 pub fn python_json(python: &Path, script: &str, args: &[&str]) -> serde_json::Value {
     let output = Command::new(python)

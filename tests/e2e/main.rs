@@ -9,3 +9,4 @@ mod cli;
 mod descriptors;
 mod intake_schema;
 mod pipeline;
+mod runtime;

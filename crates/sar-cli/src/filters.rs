@@ -11,7 +11,6 @@ use std::{
 };
 
 use anyhow::Context;
-use sar_gate::{Gate, GateConfig};
 use sar_model::{
     Origin, ReportId, ZonedTime,
     records::{
@@ -19,10 +18,10 @@ use sar_model::{
     },
     reject::{Reject, RejectCode},
 };
-use sar_normalize::NormalizeConfig;
-use sar_route::{RouteConfig, Router};
-use sar_score::{RulePack, ScoreContext, Scorer};
+use sar_score::ScoreContext;
 use serde::{Serialize, de::DeserializeOwned};
+
+use crate::{config::PipelineParams, stages::Stages};
 
 /// Arguments shared by the filters.
 #[derive(Debug, clap::Args)]
@@ -48,28 +47,13 @@ pub(crate) enum Filter {
 
 /// The four stages, built once.
 struct Pipeline {
-    normalize_config: NormalizeConfig,
-    scorer: Scorer,
-    gate: Gate,
-    router: Router,
+    stages: Stages,
 }
 
 impl Pipeline {
     fn new() -> anyhow::Result<Self> {
-        let normalize_config = NormalizeConfig::default();
-        let scorer =
-            Scorer::new(RulePack::default_pack().context("failed to load the default rule pack")?)
-                .context("failed to build the scorer")?;
-        let gate = Gate::new(GateConfig::default()).context("failed to build the gate")?;
-        let router = Router::new(
-            RouteConfig::default_config().context("failed to load the default routing rules")?,
-        )
-        .context("failed to build the router")?;
         Ok(Self {
-            normalize_config,
-            scorer,
-            gate,
-            router,
+            stages: Stages::new(&PipelineParams::default())?,
         })
     }
 
@@ -91,7 +75,7 @@ impl Pipeline {
             ledger_seq: None,
             submission: intake,
         };
-        sar_normalize::normalize(raw, &self.normalize_config, now)
+        sar_normalize::normalize(raw, &self.stages.normalize.config, now)
             .map_err(|reject| StageFailure::new(Stage::Normalize, reject))
     }
 
@@ -100,19 +84,25 @@ impl Pipeline {
         record: NormalizedRecord,
         now: ZonedTime,
     ) -> Result<ScoredRecord, StageFailure> {
-        self.scorer
+        self.stages
+            .score
+            .scorer
             .score(record, &ScoreContext::default(), now)
             .map_err(|reject| StageFailure::new(Stage::Score, reject))
     }
 
     fn gate(&self, record: ScoredRecord, now: ZonedTime) -> Result<GatedRecord, StageFailure> {
-        self.gate
+        self.stages
+            .gate
+            .gate
             .gate(record, now)
             .map_err(|reject| StageFailure::new(Stage::Gate, reject))
     }
 
     fn route(&self, record: GatedRecord, now: ZonedTime) -> Result<RoutedRecord, StageFailure> {
-        self.router
+        self.stages
+            .route
+            .router
             .route(record, now)
             .map_err(|reject| StageFailure::new(Stage::Route, reject))
     }
@@ -128,16 +118,6 @@ impl StageFailure {
     fn new(stage: Stage, reject: Reject) -> Self {
         Self { stage, reject }
     }
-}
-
-/// The error line written to stderr.
-#[derive(Serialize)]
-struct ErrorLine<'a> {
-    line: usize,
-    stage: Stage,
-    code: &'a str,
-    message: &'a str,
-    field_errors: &'a [FieldError],
 }
 
 /// A report id for a line of a stateless filter: the UUID v7 time is `now`; the random bits are a
@@ -290,15 +270,7 @@ pub(crate) fn run_filter(
 ) -> anyhow::Result<usize> {
     let pipeline = Pipeline::new()?;
     let now = now(args)?;
-    let input: Box<dyn BufRead> = match &args.input {
-        Some(path) => Box::new(std::io::BufReader::new(
-            std::fs::File::open(path)
-                .with_context(|| format!("failed to open {}", path.display()))?,
-        )),
-        None => Box::new(std::io::stdin().lock()),
-    };
-    let stderr = std::io::stderr();
-    let mut errors = stderr.lock();
+    let input = crate::open_input(args.input.as_deref())?;
     let mut n_failed = 0usize;
     for (line_idx, line) in input.lines().enumerate() {
         let line_no = line_idx + 1;
@@ -310,11 +282,7 @@ pub(crate) fn run_filter(
                     message: "line is not valid UTF-8".to_owned(),
                     field_errors: Vec::new(),
                 };
-                write_error(
-                    &mut errors,
-                    line_no,
-                    &StageFailure::new(first_stage(filter), reject),
-                )?;
+                write_error(line_no, &StageFailure::new(first_stage(filter), reject));
                 n_failed += 1;
                 continue;
             }
@@ -349,7 +317,7 @@ pub(crate) fn run_filter(
                 output.write_all(b"\n")?;
             }
             Err(failure) => {
-                write_error(&mut errors, line_no, &failure)?;
+                write_error(line_no, &failure);
                 n_failed += 1;
             }
         }
@@ -370,19 +338,12 @@ fn to_json<T: Serialize>(record: &T) -> anyhow::Result<String> {
     serde_json::to_string(record).context("failed to serialize a record")
 }
 
-fn write_error(
-    errors: &mut dyn Write,
-    line_no: usize,
-    failure: &StageFailure,
-) -> anyhow::Result<()> {
-    let line = ErrorLine {
-        line: line_no,
-        stage: failure.stage,
-        code: failure.reject.code.as_str(),
-        message: &failure.reject.message,
-        field_errors: &failure.reject.field_errors,
-    };
-    serde_json::to_writer(&mut *errors, &line)?;
-    errors.write_all(b"\n")?;
-    Ok(())
+fn write_error(line_no: usize, failure: &StageFailure) {
+    crate::write_error_line(
+        line_no,
+        stage_name(failure.stage),
+        failure.reject.code.as_str(),
+        &failure.reject.message,
+        &failure.reject.field_errors,
+    );
 }

@@ -1,19 +1,47 @@
 //! sar-cli: the `sarflow` command line. Only the CLI definition and glue over the library crates
-//! live here; every command is one function.
+//! live here; every command is one function, and `main` only reads the environment, builds the
+//! runtime and maps errors to exit codes.
 //!
-//! - `sarflow run`: the all-in-one embedded pipeline with demo data (for now: the topology it
-//!   will serve; the stages land with the next issues).
+//! - `sarflow run`: the whole pipeline in one process, on the embedded bus (journal + in-process
+//!   channels + idempotent sinks) or over Kafka with `--kafka`.
+//! - `sarflow serve <normalize|score|gate|route>`: one stage as a Kafka service.
+//! - `sarflow topics create|list`, `sarflow produce`, `sarflow consume`: schema-aware topic tools.
 //! - `sarflow synth`: deterministic synthetic intake records, NDJSON or Avro.
 //! - `sarflow codes`: the NIEM PM-ISE SAR code lists as JSON.
 //! - `sarflow normalize | score | gate | route | process`: the pipeline stages as NDJSON filters.
 
+mod admin;
 mod codes;
+mod config;
 mod filters;
+mod ingest;
+mod run;
+mod serve;
+mod stages;
 mod synth;
+mod topics;
 
-use std::io::Write;
+use std::{
+    collections::BTreeMap,
+    io::{BufRead, Write},
+    path::Path,
+};
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use sar_model::{ZonedTime, records::FieldError};
+use serde::Serialize;
+
+/// What `main` hands to the commands: the process environment as a map (libraries never read
+/// it), `RUST_LOG`, and the runtime it built.
+pub struct Context {
+    /// `SARFLOW_*` and other variables, for config loading.
+    pub env: BTreeMap<String, String>,
+    /// `RUST_LOG`, which wins over the configured log filter.
+    pub rust_log: Option<String>,
+    /// The tokio runtime for the commands that do IO concurrently.
+    pub runtime: tokio::runtime::Runtime,
+}
 
 /// sarflow: Suspicious Activity Report intake and triage under the ISE-SAR Functional Standard
 /// and 28 CFR Part 23.
@@ -26,8 +54,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the whole pipeline in one process on the embedded bus, with demo data.
-    Run,
+    /// Run the whole pipeline in one process: embedded bus by default, Kafka with --kafka.
+    Run(run::RunArgs),
+    /// Run one stage as a Kafka service.
+    Serve(serve::ServeArgs),
+    /// Create or list the Kafka topics.
+    #[command(subcommand)]
+    Topics(topics::TopicsCommand),
+    /// Publish NDJSON records to a topic, encoded with the topic's Avro schema.
+    Produce(topics::ProduceArgs),
+    /// Print a topic's records as NDJSON, decoded with their Avro schemas.
+    Consume(topics::ConsumeArgs),
     /// Print deterministic synthetic intake records.
     Synth(synth::SynthArgs),
     /// Print the NIEM PM-ISE SAR code lists as JSON.
@@ -54,7 +91,7 @@ pub enum Outcome {
 }
 
 /// Runs one command, writing its output to `output`.
-pub fn run(cli: Cli, output: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub fn run(cli: Cli, context: &Context, output: &mut dyn Write) -> anyhow::Result<Outcome> {
     let filter = |filter, args: &filters::FilterArgs, output: &mut dyn Write| {
         filters::run_filter(filter, args, output).map(|n_failed| match n_failed {
             0 => Outcome::Success,
@@ -62,7 +99,15 @@ pub fn run(cli: Cli, output: &mut dyn Write) -> anyhow::Result<Outcome> {
         })
     };
     match cli.command {
-        Command::Run => run_pipeline(output).map(|()| Outcome::Success),
+        Command::Run(args) => run::run(&args, context, output).map(|()| Outcome::Success),
+        Command::Serve(args) => serve::serve(&args, context).map(|()| Outcome::Success),
+        Command::Topics(command) => {
+            topics::topics(&command, context, output).map(|()| Outcome::Success)
+        }
+        Command::Produce(args) => topics::produce(&args, context, output),
+        Command::Consume(args) => {
+            topics::consume(&args, context, output).map(|()| Outcome::Success)
+        }
         Command::Synth(args) => synth::synth(&args, output).map(|()| Outcome::Success),
         Command::Codes => codes::codes(output).map(|()| Outcome::Success),
         Command::Normalize(args) => filter(filters::Filter::Normalize, &args, output),
@@ -82,50 +127,61 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-fn run_pipeline(output: &mut dyn Write) -> anyhow::Result<()> {
-    let codec = sar_schema::Codec::new()?;
-    writeln!(
-        output,
-        "sarflow {}: SAR intake and triage",
-        env!("CARGO_PKG_VERSION")
-    )?;
-    writeln!(
-        output,
-        "the embedded pipeline is not built yet; this release provides the model,"
-    )?;
-    writeln!(
-        output,
-        "the topic schemas, `sarflow synth` and `sarflow codes`."
-    )?;
-    writeln!(
-        output,
-        "`sarflow run` will serve, in one process on the embedded bus:"
-    )?;
-    writeln!(
-        output,
-        "  intake (HTTP) -> normalize -> score -> gate -> route -> index + analyst queues"
-    )?;
-    writeln!(output, "topics and their current Avro schemas:")?;
-    for topic in sar_schema::all_topics() {
-        let record = topic_record(topic);
-        let fingerprint = codec
-            .registry()
-            .current(record)
-            .map(|version| version.fingerprint.to_string())
-            .unwrap_or_default();
-        writeln!(output, "  {topic:<28} {record:<26} {fingerprint}")?;
-    }
-    writeln!(output, "demo data: `sarflow synth --count 1000 --seed 7`")?;
-    Ok(())
+/// The current instant, as the stages take it.
+pub(crate) fn now() -> ZonedTime {
+    ZonedTime::from_offset_date_time(time::OffsetDateTime::now_utc())
 }
 
-fn topic_record(topic: &str) -> &'static str {
-    match topic {
-        "sar.reports.raw.v1" => "sarflow.RawRecord",
-        "sar.reports.normalized.v1" => "sarflow.NormalizedRecord",
-        "sar.reports.scored.v1" => "sarflow.ScoredRecord",
-        "sar.reports.gated.v1" => "sarflow.GatedRecord",
-        "sar.reports.routed.v1" => "sarflow.RoutedRecord",
-        _ => "sarflow.DlqRecord",
+/// A file, or stdin when `path` is none or `-`.
+pub(crate) fn open_input(path: Option<&Path>) -> anyhow::Result<Box<dyn BufRead>> {
+    match path {
+        Some(path) if path != Path::new("-") => Ok(Box::new(std::io::BufReader::new(
+            std::fs::File::open(path)
+                .with_context(|| format!("failed to open {}", path.display()))?,
+        ))),
+        _ => Ok(Box::new(std::io::stdin().lock())),
+    }
+}
+
+/// Like [`open_input`], for reading on another thread.
+pub(crate) fn open_input_send(path: Option<&Path>) -> anyhow::Result<Box<dyn BufRead + Send>> {
+    match path {
+        Some(path) if path != Path::new("-") => Ok(Box::new(std::io::BufReader::new(
+            std::fs::File::open(path)
+                .with_context(|| format!("failed to open {}", path.display()))?,
+        ))),
+        _ => Ok(Box::new(std::io::BufReader::new(std::io::stdin()))),
+    }
+}
+
+/// The error line written to stderr for a bad input line: its number and what failed, never
+/// its content.
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    line: usize,
+    stage: &'a str,
+    code: &'a str,
+    message: &'a str,
+    field_errors: &'a [FieldError],
+}
+
+/// Writes one error line to stderr. A closed stderr is ignored: the exit status still says
+/// that lines failed.
+pub(crate) fn write_error_line(
+    line: usize,
+    stage: &str,
+    code: &str,
+    message: &str,
+    field_errors: &[FieldError],
+) {
+    let error_line = ErrorLine {
+        line,
+        stage,
+        code,
+        message,
+        field_errors,
+    };
+    if let Ok(json) = serde_json::to_string(&error_line) {
+        let _ = writeln!(std::io::stderr().lock(), "{json}");
     }
 }

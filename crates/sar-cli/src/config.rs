@@ -1,0 +1,148 @@
+//! One typed config struct per service (style guide §3.3): `sarflow serve <stage>` reads a
+//! [`StageServiceConfig`], `sarflow run` a [`RunConfig`]. Both come from defaults < the file named
+//! by `--config` < `SARFLOW_<SERVICE>__<SECTION>__<KEY>` environment entries, then `--kafka`
+//! overrides the brokers. The reference files live in `deploy/config/` and a test parses each.
+
+use std::{collections::BTreeMap, path::PathBuf};
+
+use anyhow::Context;
+use sar_bus::kafka::KafkaConfig;
+use sar_telemetry::TelemetryConfig;
+use serde::Deserialize;
+
+/// Parameters of the four pure stages, shared by `serve` and `run`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PipelineParams {
+    /// Longest narrative accepted, in characters.
+    #[serde(default = "default_max_narrative_chars")]
+    pub(crate) max_narrative_chars: usize,
+    /// Days a tip or lead is kept before review or purge.
+    #[serde(default = "default_tips_leads_ttl_days")]
+    pub(crate) tips_leads_ttl_days: u32,
+    /// A rule pack file; none means the pack shipped in sar-score.
+    #[serde(default)]
+    pub(crate) rule_pack: Option<PathBuf>,
+    /// A routing rules file; none means the rules shipped in sar-route.
+    #[serde(default)]
+    pub(crate) routing_rules: Option<PathBuf>,
+}
+
+impl Default for PipelineParams {
+    fn default() -> Self {
+        Self {
+            max_narrative_chars: default_max_narrative_chars(),
+            tips_leads_ttl_days: default_tips_leads_ttl_days(),
+            rule_pack: None,
+            routing_rules: None,
+        }
+    }
+}
+
+/// The default narrative limit: long enough for any real report, short enough to bound
+/// the cost of one record.
+fn default_max_narrative_chars() -> usize {
+    20_000
+}
+
+/// The ISE-SAR tips-and-leads default retention: one year, then review or purge.
+fn default_tips_leads_ttl_days() -> u32 {
+    365
+}
+
+/// `sarflow serve <normalize|score|gate|route>`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StageServiceConfig {
+    /// Brokers, topics, batching, delivery guarantees.
+    #[serde(default)]
+    pub(crate) kafka: KafkaConfig,
+    /// Logs and the admin port.
+    #[serde(default)]
+    pub(crate) telemetry: TelemetryConfig,
+    /// Stage parameters.
+    #[serde(default)]
+    pub(crate) pipeline: PipelineParams,
+}
+
+/// `sarflow run`: the whole pipeline in one process.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RunConfig {
+    /// Where the journal (and later the index and queues) live.
+    #[serde(default = "default_data_dir")]
+    pub(crate) data_dir: PathBuf,
+    /// Used only with `--kafka`, which runs the stages over Kafka instead of the embedded bus.
+    #[serde(default)]
+    pub(crate) kafka: KafkaConfig,
+    /// Logs and the admin port.
+    #[serde(default)]
+    pub(crate) telemetry: TelemetryConfig,
+    /// Stage parameters.
+    #[serde(default)]
+    pub(crate) pipeline: PipelineParams,
+    /// The embedded bus.
+    #[serde(default)]
+    pub(crate) embedded: EmbeddedParams,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: default_data_dir(),
+            kafka: KafkaConfig::default(),
+            telemetry: TelemetryConfig::default(),
+            pipeline: PipelineParams::default(),
+            embedded: EmbeddedParams::default(),
+        }
+    }
+}
+
+/// The README's main job keeps its data next to where it is started.
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("sarflow-data")
+}
+
+/// Sizes of the embedded bus.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EmbeddedParams {
+    /// Capacity of each channel between two stages, in records.
+    #[serde(default = "default_channel_capacity")]
+    pub(crate) channel_capacity: usize,
+    /// Journal entries read per replay batch, and records per sink transaction.
+    #[serde(default = "default_batch_size")]
+    pub(crate) batch_size: usize,
+}
+
+impl Default for EmbeddedParams {
+    fn default() -> Self {
+        Self {
+            channel_capacity: default_channel_capacity(),
+            batch_size: default_batch_size(),
+        }
+    }
+}
+
+/// Enough to keep both cores busy; small enough that a stall holds little memory.
+fn default_channel_capacity() -> usize {
+    1024
+}
+
+/// One SQLite transaction per few hundred records amortises the fsync.
+fn default_batch_size() -> usize {
+    512
+}
+
+/// Loads a service's config and applies `--kafka`.
+pub(crate) fn load<T: serde::de::DeserializeOwned>(
+    service: &str,
+    file: Option<&std::path::Path>,
+    env: &BTreeMap<String, String>,
+) -> anyhow::Result<T> {
+    sar_config::load::<T>(file, env, service)
+        .with_context(|| format!("failed to load the `{service}` configuration"))
+}
+
+#[cfg(test)]
+mod tests;
