@@ -106,9 +106,43 @@ fn synth_output_survives_a_closed_pipe() {
 }
 
 #[test]
-fn run_describes_the_pipeline_it_serves() {
-    let text = String::from_utf8(sarflow_ok(&["run"])).unwrap();
+fn topics_list_names_every_topic_with_its_schema() {
+    let text = String::from_utf8(sarflow_ok(&["topics", "list"])).unwrap();
     for topic in sar_schema::all_topics() {
         assert!(text.contains(topic), "{topic} missing from:\n{text}");
     }
+    assert!(text.contains("sarflow.RoutedRecord"), "{text}");
+}
+
+#[test]
+fn run_demo_seeds_the_demo_reports_once_and_drains_them() {
+    let dir = sar_e2e::scratch_dir("run-demo");
+    let data_dir = dir.join("data");
+    let data_dir = data_dir.to_str().unwrap();
+    let summary =
+        |stdout: Vec<u8>| -> serde_json::Value { serde_json::from_slice(&stdout).unwrap() };
+    let first = summary(sarflow_ok(&[
+        "run",
+        "--demo",
+        "--until-drained",
+        "--data-dir",
+        data_dir,
+    ]));
+    let accepted = first["accepted"].as_u64().unwrap();
+    assert!(accepted > 900, "{first}");
+    assert_eq!(
+        first["routed"].as_u64().unwrap() + first["dead_letters"].as_u64().unwrap(),
+        accepted
+    );
+    // The demo reports are deterministic: a second run accepts none of them again.
+    let second = summary(sarflow_ok(&[
+        "run",
+        "--demo",
+        "--until-drained",
+        "--data-dir",
+        data_dir,
+    ]));
+    assert_eq!(second["accepted"], 0, "{second}");
+    assert_eq!(second["routed"], first["routed"]);
+    assert_eq!(second["duplicate_deliveries"], 0);
 }

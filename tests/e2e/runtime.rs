@@ -55,7 +55,11 @@ impl Process {
 impl Drop for Process {
     fn drop(&mut self) {
         if matches!(self.child.try_wait(), Ok(None)) {
-            eprintln!("stopping {}", self.name);
+            #[allow(clippy::print_stderr)]
+            // tells the person running the tests what was left running
+            {
+                eprintln!("stopping {}", self.name);
+            }
             self.kill();
         }
     }
