@@ -12,6 +12,8 @@ mod headers;
 mod offsets;
 mod poll;
 mod run;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

@@ -48,8 +48,9 @@ pub(crate) struct Fetched {
 #[derive(Debug)]
 pub(crate) enum Command {
     /// Exactly-once abort: seek every partition back to its first unacknowledged offset and drop
-    /// what is buffered; replies with the new epoch.
-    Rewind(oneshot::Sender<u64>),
+    /// what is buffered; replies with the new epoch, or an error when a partition could not be
+    /// rewound (the run must stop).
+    Rewind(oneshot::Sender<Result<u64, BusError>>),
     /// Processing is over: store, commit synchronously, close.
     Finish,
 }
@@ -223,12 +224,24 @@ fn partitions_of(list: &TopicPartitionList) -> Vec<i32> {
         .collect()
 }
 
+/// Stores the next offsets to read (last processed + 1), exactly as given. Not `store_offset`:
+/// librdkafka's `rd_kafka_offset_store` stores `offset + 1`, which skipped one record per
+/// partition after a restart; `rd_kafka_offsets_store` stores the list's offsets unchanged.
 fn store(consumer: &BaseConsumer<StageContext>, shared: &Shared, ready: &[(i32, i64)]) {
+    if ready.is_empty() {
+        return;
+    }
+    let mut list = TopicPartitionList::with_capacity(ready.len());
     for (partition, next) in ready {
-        if let Err(error) = consumer.store_offset(&shared.topic, *partition, *next) {
-            // The partition was revoked meanwhile: its new owner reads these records again.
-            debug!(stage = shared.stage, partition, %error, "failed to store offset");
+        if let Err(error) =
+            list.add_partition_offset(&shared.topic, *partition, Offset::Offset(*next))
+        {
+            warn!(stage = shared.stage, partition, %error, "failed to build the offset list");
         }
+    }
+    if let Err(error) = consumer.store_offsets(&list) {
+        // Every partition was revoked meanwhile: their new owner reads these records again.
+        debug!(stage = shared.stage, %error, "failed to store offsets");
     }
 }
 
@@ -305,8 +318,12 @@ fn poll_thread(setup: PollSetup, started: oneshot::Sender<Result<(), BusError>>)
         match commands.try_recv() {
             Ok(Command::Finish) | Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
             Ok(Command::Rewind(reply)) => {
-                let epoch = rewind(&consumer, &shared, &mut pending);
-                let _ = reply.send(epoch);
+                let rewound = rewind(&consumer, &shared, &mut pending);
+                let failed = rewound.is_err();
+                let _ = reply.send(rewound);
+                if failed {
+                    break;
+                }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
         }
@@ -412,29 +429,62 @@ fn set_paused(consumer: &BaseConsumer<StageContext>, paused: bool, stage: &'stat
     }
 }
 
+/// Attempts at seeking the partitions back on an exactly-once abort.
+const REWIND_ATTEMPTS: u32 = 3;
+
 /// Exactly-once abort: seek back to the first unacknowledged offsets; returns the new epoch.
+/// What was fetched before is dropped (stale epoch), so a partition that cannot be rewound would
+/// skip records: after `REWIND_ATTEMPTS` failed seeks the run must stop (its committed offsets
+/// are still before every unacknowledged record; a restart reads them again).
 fn rewind(
     consumer: &BaseConsumer<StageContext>,
     shared: &Shared,
     pending: &mut VecDeque<Fetched>,
-) -> u64 {
+) -> Result<u64, BusError> {
     pending.clear();
     let mut tracker = shared.tracker();
-    let seek_to = tracker.rewind();
+    let mut seek_to = tracker.rewind();
     let epoch = tracker.epoch();
     drop(tracker);
-    let mut list = TopicPartitionList::new();
-    for (partition, offset) in seek_to {
-        if let Err(error) =
-            list.add_partition_offset(&shared.topic, partition, Offset::Offset(offset))
-        {
-            warn!(stage = shared.stage, partition, %error, "failed to build the rewind list");
+    let mut last_error = String::new();
+    for attempt in 1..=REWIND_ATTEMPTS {
+        if seek_to.is_empty() {
+            return Ok(epoch);
+        }
+        if attempt > 1 {
+            std::thread::sleep(POLL_TIMEOUT);
+        }
+        let mut list = TopicPartitionList::with_capacity(seek_to.len());
+        for (partition, offset) in &seek_to {
+            list.add_partition_offset(&shared.topic, *partition, Offset::Offset(*offset))
+                .map_err(|error| BusError::kafka("build the rewind list", &error))?;
+        }
+        match consumer.seek_partitions(list, Duration::from_secs(10)) {
+            Ok(result) => {
+                let failed: Vec<i32> = result
+                    .elements()
+                    .iter()
+                    .filter_map(|element| match element.error() {
+                        Ok(()) => None,
+                        Err(error) => {
+                            last_error = error.to_string();
+                            Some(element.partition())
+                        }
+                    })
+                    .collect();
+                seek_to.retain(|(partition, _)| failed.contains(partition));
+            }
+            Err(error) => last_error = error.to_string(),
+        }
+        if !seek_to.is_empty() {
+            warn!(stage = shared.stage, attempt, error = %last_error, "failed to rewind partitions");
         }
     }
-    if list.count() > 0
-        && let Err(error) = consumer.seek_partitions(list, Duration::from_secs(10))
-    {
-        warn!(stage = shared.stage, %error, "failed to rewind partitions");
+    if seek_to.is_empty() {
+        return Ok(epoch);
     }
-    epoch
+    Err(BusError::Kafka {
+        action: "rewind the consumer after an aborted transaction",
+        detail: last_error,
+    })
 }

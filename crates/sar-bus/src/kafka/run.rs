@@ -634,7 +634,8 @@ async fn exactly_once_loop<T: Transform>(
                     return Ok(());
                 }
                 match new_epoch.await {
-                    Ok(new_epoch) => epoch = new_epoch,
+                    Ok(Ok(new_epoch)) => epoch = new_epoch,
+                    Ok(Err(error)) => return Err(error),
                     Err(_) => return Ok(()),
                 }
                 tokio::select! {
