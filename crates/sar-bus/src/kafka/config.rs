@@ -60,6 +60,8 @@ pub struct KafkaConfig {
     )]
     pub shutdown_timeout: Duration,
     /// Raw librdkafka settings for every client; a key sar-bus sets itself is an error.
+    /// Defaults that may be overridden here: stage consumers use `session.timeout.ms=10000`
+    /// (librdkafka's 45 s would leave a killed instance's partitions idle that long).
     #[serde(default)]
     pub client_overrides: BTreeMap<String, String>,
 }
@@ -136,6 +138,10 @@ pub const MANAGED_KEYS: &[&str] = &[
     "isolation.level",
     "statistics.interval.ms",
 ];
+
+/// Session timeout of stage consumers unless `client_overrides` sets one: a killed instance's
+/// partitions move to the others after at most this long.
+const DEFAULT_SESSION_TIMEOUT_MS: &str = "10000";
 
 /// How often librdkafka reports statistics (the consumer lag gauges).
 const STATISTICS_INTERVAL_MS: &str = "5000";
@@ -240,6 +246,9 @@ impl KafkaConfig {
             .set("auto.offset.reset", "earliest")
             .set("isolation.level", "read_committed")
             .set("statistics.interval.ms", STATISTICS_INTERVAL_MS);
+        if !self.client_overrides.contains_key("session.timeout.ms") {
+            client.set("session.timeout.ms", DEFAULT_SESSION_TIMEOUT_MS);
+        }
         if self.exactly_once {
             client.set("enable.auto.commit", "false");
         } else {
@@ -288,5 +297,20 @@ mod tests {
         };
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[2].contains("enable.auto.offset.store"));
+    }
+
+    #[test]
+    fn stage_consumers_read_from_the_start_with_a_short_session_that_overrides_can_change() {
+        let mut config = KafkaConfig::default();
+        let client = config.stage_consumer_client("g");
+        assert_eq!(client.get("auto.offset.reset"), Some("earliest"));
+        assert_eq!(client.get("enable.auto.offset.store"), Some("false"));
+        assert_eq!(client.get("session.timeout.ms"), Some("10000"));
+        config
+            .client_overrides
+            .insert("session.timeout.ms".to_owned(), "6000".to_owned());
+        config.validate().unwrap();
+        let client = config.stage_consumer_client("g");
+        assert_eq!(client.get("session.timeout.ms"), Some("6000"));
     }
 }
