@@ -209,11 +209,14 @@ impl KafkaConfig {
         format!("{}{logical}", self.topic_prefix)
     }
 
-    /// The consumer group of a stage.
+    /// The consumer group of a stage: `group_id`, else `<topic_prefix>sarflow-<stage>`. The
+    /// prefix namespaces a deployment on a shared cluster, so it namespaces its groups too: two
+    /// deployments must never share a group (members subscribed to different topics in one group
+    /// starve each other of partitions).
     pub fn group_for(&self, stage_label: &str) -> String {
         self.group_id
             .clone()
-            .unwrap_or_else(|| format!("sarflow-{stage_label}"))
+            .unwrap_or_else(|| format!("{}sarflow-{stage_label}", self.topic_prefix))
     }
 
     /// Bootstrap servers and the overrides.

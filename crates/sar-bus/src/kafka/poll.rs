@@ -284,7 +284,7 @@ pub(crate) async fn spawn(setup: PollSetup) -> Result<JoinHandle<()>, BusError> 
 
 /// How long one `poll` may block: bounds how late a command or the shutdown is seen.
 const POLL_TIMEOUT: Duration = Duration::from_millis(100);
-/// Poll timeout while a message waits for room in the channel.
+/// How long to wait before retrying a message that found the channel full.
 const BACKPRESSURE_POLL: Duration = Duration::from_millis(5);
 
 fn poll_thread(setup: PollSetup, started: oneshot::Sender<Result<(), BusError>>) {
@@ -313,7 +313,6 @@ fn poll_thread(setup: PollSetup, started: oneshot::Sender<Result<(), BusError>>)
 
     let mut sender = Some(sender);
     let mut pending: VecDeque<Fetched> = VecDeque::new();
-    let mut paused = false;
     loop {
         match commands.try_recv() {
             Ok(Command::Finish) | Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
@@ -334,7 +333,6 @@ fn poll_thread(setup: PollSetup, started: oneshot::Sender<Result<(), BusError>>)
         if shutdown.is_cancelled() && sender.is_some() {
             // Stop fetching: pause, forget what was not handed on, close the channel.
             set_paused(&consumer, true, shared.stage);
-            paused = true;
             drop_pending(&shared, &mut pending);
             sender = None;
         }
@@ -352,26 +350,22 @@ fn poll_thread(setup: PollSetup, started: oneshot::Sender<Result<(), BusError>>)
                     }
                 }
             }
-            if pending.is_empty() == paused {
-                paused = !pending.is_empty();
-                set_paused(&consumer, paused, shared.stage);
-            }
         }
-        let timeout = if pending.is_empty() {
-            POLL_TIMEOUT
-        } else {
-            BACKPRESSURE_POLL
-        };
-        match consumer.poll(timeout) {
+        if !pending.is_empty() {
+            // Backpressure: fetch nothing more until the channel has room. Not `pause`: after
+            // pause/resume librdkafka refetches from inside a record batch, and the test broker
+            // (tansu 0.6.0) answers such a fetch with nothing, so the rest of the batch was
+            // skipped (10-15% of a backpressured stream). librdkafka's own prefetch stays
+            // bounded by `queued.max.messages.kbytes`; rebalance callbacks wait for the next
+            // poll, which comes as soon as the stage takes a batch.
+            std::thread::sleep(BACKPRESSURE_POLL);
+            continue;
+        }
+        match consumer.poll(POLL_TIMEOUT) {
             None => {}
             Some(Ok(message)) => {
                 if sender.is_none() {
                     continue;
-                }
-                if paused {
-                    // A partition assigned since the pause: pause it too, so `pending` stays
-                    // bounded by what was already fetched.
-                    set_paused(&consumer, true, shared.stage);
                 }
                 let mut tracker = shared.tracker();
                 tracker.register(message.partition(), message.offset());

@@ -247,10 +247,11 @@ fn start_with(
 /// Every input partition's committed offset is its end: the next record to read, not one past.
 async fn assert_committed_to_the_end(config: &KafkaConfig) {
     let input = config.topic_name(RAW.name());
-    for (partition, (committed, high)) in committed_and_end(config, "sarflow-normalize", input)
-        .await
-        .into_iter()
-        .enumerate()
+    for (partition, (committed, high)) in
+        committed_and_end(config, &config.group_for("normalize"), input)
+            .await
+            .into_iter()
+            .enumerate()
     {
         assert_eq!(committed, Offset::Offset(high), "partition {partition}");
     }
