@@ -2,7 +2,10 @@
 //!
 //! The exact key is the origin (system and its report id): the same origin twice is one report.
 //! The near-duplicate fingerprint is a 64-bit SimHash of the narrative's word 3-shingles, plus an
-//! hour bucket and a 0.002-degree geographic cell for blocking. The hash is FNV-1a 64, written
+//! hour bucket and a 0.002-degree geographic cell for blocking. When two reports are compared,
+//! the word 3-shingle Jaccard similarity of their narratives counts too: another reporter's
+//! account of the same scene is too far from the first for a 64-bit fingerprint (T-27). The hash
+//! is FNV-1a 64, written
 //! here, so keys are stable across processes, platforms and Rust versions (std's hasher is
 //! neither). Duplicates are only ever linked for an analyst; nothing here merges or drops one.
 
@@ -20,7 +23,14 @@ pub struct NearDuplicateThreshold {
     /// Largest gap between the two observed starts, in hours. Default 2.
     pub max_hours: i64,
     /// Largest Hamming distance between the narratives' SimHashes, of 64 bits. Default 12.
+    /// Catches the same text lightly edited.
     pub max_hamming: u32,
+    /// Smallest Jaccard similarity of the two narratives' sets of word 3-shingles, computed
+    /// from the narratives themselves when the pair is compared. Default 0.12. Catches another
+    /// reporter's account of the same scene, which shares sentences but not its framing: the
+    /// SimHash of such a pair is as far apart as that of unrelated text (see
+    /// `benches/README.md`, T-27).
+    pub min_jaccard: f64,
 }
 
 impl Default for NearDuplicateThreshold {
@@ -29,6 +39,7 @@ impl Default for NearDuplicateThreshold {
             max_meters: 200.0,
             max_hours: 2,
             max_hamming: 12,
+            min_jaccard: 0.12,
         }
     }
 }
@@ -36,7 +47,8 @@ impl Default for NearDuplicateThreshold {
 /// Whether `a` and `b` look like two reports of the same activity (T-27): they share a
 /// behaviour code, their locations are within `max_meters` (haversine on the coordinates; when
 /// either lacks coordinates, the same city and state instead), their observed starts are within
-/// `max_hours`, and their narrative SimHashes differ in at most `max_hamming` bits.
+/// `max_hours`, and their narratives are alike: SimHashes at most `max_hamming` bits apart, or
+/// word 3-shingle sets with a Jaccard similarity of at least `min_jaccard`.
 ///
 /// A `true` answer is a link for an analyst to confirm, never a merge.
 pub fn near_duplicate(
@@ -62,8 +74,53 @@ pub fn near_duplicate(
     let hamming = (a.dedup.narrative_simhash ^ b.dedup.narrative_simhash).count_ones();
     shares_code
         && gap_seconds <= max_gap_seconds
-        && hamming <= threshold.max_hamming
         && nearby(&report_a.location, &report_b.location, threshold.max_meters)
+        && (hamming <= threshold.max_hamming
+            || shingle_jaccard(&report_a.narrative, &report_b.narrative) >= threshold.min_jaccard)
+}
+
+/// Jaccard similarity of the sets of word 3-shingles (as `simhash` forms them) of `a` and `b`;
+/// 0 when both are empty.
+pub(crate) fn shingle_jaccard(a: &str, b: &str) -> f64 {
+    let (a, b) = (shingle_set(a), shingle_set(b));
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - shared;
+    if union == 0 {
+        0.0
+    } else {
+        shared as f64 / union as f64
+    }
+}
+
+/// The sorted, distinct hashes of the word 3-shingles of `text` (one shingle of all the words
+/// when there are fewer than three).
+fn shingle_set(text: &str) -> Vec<u64> {
+    let lowered = text.to_lowercase();
+    let words: Vec<&str> = lowered
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let mut hashes: Vec<u64> = if words.is_empty() {
+        Vec::new()
+    } else if words.len() < 3 {
+        vec![shingle_hash(&words)]
+    } else {
+        words.windows(3).map(shingle_hash).collect()
+    };
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
 }
 
 fn nearby(a: &Location, b: &Location, max_meters: f64) -> bool {

@@ -149,7 +149,10 @@ pub(crate) fn extract(report: &SarReport) -> Extraction {
     let patterns = Patterns::shared();
     let residence = report.location.is_residence;
     let mut candidates = Vec::new();
-    pattern_candidates(patterns, text, residence, &mut candidates);
+    // Patterns that cannot match are not run: each needs some bytes that one pass over the
+    // narrative tells present or absent.
+    let present = Present::scan(text.as_bytes());
+    pattern_candidates(patterns, text, &present, residence, &mut candidates);
     let mut names = Vec::new();
     literal_candidates(report, text, residence, &mut candidates, &mut names);
 
@@ -165,7 +168,13 @@ pub(crate) fn extract(report: &SarReport) -> Extraction {
     Extraction { entities, redacted }
 }
 
-fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mut Vec<Candidate>) {
+fn pattern_candidates(
+    patterns: &Patterns,
+    text: &str,
+    present: &Present,
+    residence: bool,
+    out: &mut Vec<Candidate>,
+) {
     let mut push = |start: usize, end: usize, kind: EntityKind, pii: bool| {
         out.push(Candidate {
             start,
@@ -174,9 +183,6 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
             pii,
         });
     };
-    // Patterns that cannot match are not run: each needs a character (or a run of digits) that
-    // one pass over the bytes tells present or absent.
-    let present = Present::scan(text.as_bytes());
     for found in present
         .at
         .then(|| patterns.email.find_iter(text))
@@ -193,7 +199,7 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
     {
         push(found.start(), found.end(), EntityKind::SsnLike, true);
     }
-    let phone_like = present.digit_run >= 4;
+    let phone_like = present.phone_shape;
     for found in phone_like
         .then(|| patterns.phone.find_iter(text))
         .into_iter()
@@ -212,9 +218,9 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
     }
     let times_possible = [
         present.colon,
-        true,
+        present.digit_ampm,
         present.slash,
-        present.hyphen && present.digit_run >= 4,
+        present.digits4_hyphen,
         true,
     ];
     for (regex, possible) in patterns.times.iter().zip(times_possible) {
@@ -245,7 +251,12 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
             push(found.start(), found.end(), EntityKind::Time, pii);
         }
     }
-    for found in patterns.plate.find_iter(text) {
+    for found in present
+        .upper_and_digit
+        .then(|| patterns.plate.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let token = found.as_str();
         let alnum = token.bytes().filter(u8::is_ascii_alphanumeric).count();
         let has_digit = token.bytes().any(|b| b.is_ascii_digit());
@@ -270,14 +281,23 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
         let kind = plate_or_id(found.as_str(), &text[..found.start()]);
         push(found.start(), found.end(), kind, true);
     }
-    for captures in patterns.id_keyword.captures_iter(text) {
+    for captures in present
+        .digits5_in_hyphen_run
+        .then(|| patterns.id_keyword.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         if let Some(number) = captures.get(1)
             && number.as_str().bytes().filter(u8::is_ascii_digit).count() >= 5
         {
             push(number.start(), number.end(), EntityKind::IdLike, true);
         }
     }
-    for found in patterns.vin.find_iter(text) {
+    for found in (present.alnum_run >= 17)
+        .then(|| patterns.vin.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let token = found.as_str();
         if token.bytes().any(|b| b.is_ascii_digit())
             && token.bytes().any(|b| b.is_ascii_uppercase())
@@ -293,14 +313,26 @@ fn pattern_candidates(patterns: &Patterns, text: &str, residence: bool, out: &mu
     {
         push(found.start(), found.end(), EntityKind::IdLike, true);
     }
-    for regex in &patterns.streets {
+    let streets_possible = [present.digit_space_upper, true];
+    for (regex, possible) in patterns.streets.iter().zip(streets_possible) {
+        if !possible {
+            continue;
+        }
         for found in regex.find_iter(text) {
             push(found.start(), found.end(), EntityKind::Place, residence);
         }
     }
 }
 
-/// What one pass over the bytes of a narrative found, to skip patterns that cannot match.
+/// What `\s` matches on ASCII text (tab, line feed, vertical tab, form feed, carriage return,
+/// space); `u8::is_ascii_whitespace` leaves out the vertical tab.
+fn is_regex_space(byte: u8) -> bool {
+    matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// What one pass over the bytes of a narrative found, to skip patterns that cannot match. Each
+/// flag is a necessary condition of a pattern (on ASCII text, where `\d`, `\s` and `\b` mean
+/// their ASCII forms).
 #[derive(Debug, Default)]
 struct Present {
     at: bool,
@@ -311,31 +343,118 @@ struct Present {
     dot: bool,
     /// Longest run of ASCII digits.
     digit_run: usize,
+    /// Longest run of ASCII letters and digits.
+    alnum_run: usize,
+    /// Four digits then `-` (an ISO date).
+    digits4_hyphen: bool,
+    /// Three digits, one of `-. `, four digits (the end of a phone number).
+    phone_shape: bool,
+    /// A digit, a whitespace byte, an uppercase letter (a house number and a street name).
+    digit_space_upper: bool,
+    /// A digit, maybe a space, then `a`, `p` (either case): `9 am`, `11pm`.
+    digit_ampm: bool,
+    /// A run of digits and `-` holding five digits or more (an ID after a keyword).
+    digits5_in_hyphen_run: bool,
+    /// A run of uppercase letters, digits, `-` and spaces holding both an uppercase letter and
+    /// a digit (a plate).
+    upper_and_digit: bool,
 }
 
 impl Present {
+    /// Every pattern possible.
+    fn everything() -> Self {
+        Self {
+            at: true,
+            dollar: true,
+            colon: true,
+            slash: true,
+            hyphen: true,
+            dot: true,
+            digit_run: usize::MAX,
+            alnum_run: usize::MAX,
+            digits4_hyphen: true,
+            phone_shape: true,
+            digit_space_upper: true,
+            digit_ampm: true,
+            digits5_in_hyphen_run: true,
+            upper_and_digit: true,
+        }
+    }
+
     fn scan(bytes: &[u8]) -> Self {
         if !bytes.is_ascii() {
-            // `\d` and `\s` are Unicode-aware: no pattern is skipped.
-            return Self {
-                at: true,
-                dollar: true,
-                colon: true,
-                slash: true,
-                hyphen: true,
-                dot: true,
-                digit_run: usize::MAX,
-            };
+            // `\d`, `\s` and `\b` are Unicode-aware: no pattern is skipped.
+            return Self::everything();
         }
         let mut present = Self::default();
-        let mut run = 0usize;
-        for &byte in bytes {
-            if byte.is_ascii_digit() {
-                run += 1;
-                present.digit_run = present.digit_run.max(run);
+        let (mut run, mut alnum_run) = (0usize, 0usize);
+        // Length of the digit run that ended right before a `-. ` separator at `separator_at`.
+        let mut separated_run = 0usize;
+        let mut separator_at = usize::MAX;
+        // Digits in the current run of digits and hyphens.
+        let mut hyphen_run_digits = 0usize;
+        // Current run of uppercase letters, digits, hyphens and spaces.
+        let (mut run_upper, mut run_digit) = (false, false);
+        let mut previous = [0u8; 2];
+        for (index, &byte) in bytes.iter().enumerate() {
+            if byte.is_ascii_lowercase() && byte != b'a' && byte != b'p' {
+                // The common case, in short: a lowercase letter ends every run but the
+                // alphanumeric one and sets no flag.
+                run = 0;
+                hyphen_run_digits = 0;
+                alnum_run += 1;
+                present.alnum_run = present.alnum_run.max(alnum_run);
+                (run_upper, run_digit) = (false, false);
+                previous = [previous[1], byte];
                 continue;
             }
-            run = 0;
+            let digit = byte.is_ascii_digit();
+            if digit {
+                run += 1;
+                present.digit_run = present.digit_run.max(run);
+                if run == 4 && separator_at.wrapping_add(4) == index && separated_run >= 3 {
+                    present.phone_shape = true;
+                }
+                hyphen_run_digits += 1;
+                present.digits5_in_hyphen_run |= hyphen_run_digits >= 5;
+            } else {
+                if matches!(byte, b'-' | b'.' | b' ') {
+                    separated_run = run;
+                    separator_at = index;
+                }
+                if byte == b'-' && run >= 4 {
+                    present.digits4_hyphen = true;
+                }
+                if byte != b'-' {
+                    hyphen_run_digits = 0;
+                }
+                run = 0;
+            }
+            if byte.is_ascii_alphanumeric() {
+                alnum_run += 1;
+                present.alnum_run = present.alnum_run.max(alnum_run);
+            } else {
+                alnum_run = 0;
+            }
+            if byte.is_ascii_uppercase() || digit {
+                run_upper |= byte.is_ascii_uppercase();
+                run_digit |= digit;
+                present.upper_and_digit |= run_upper && run_digit;
+            } else if byte != b'-' && byte != b' ' {
+                (run_upper, run_digit) = (false, false);
+            }
+            if byte.is_ascii_uppercase()
+                && is_regex_space(previous[1])
+                && previous[0].is_ascii_digit()
+            {
+                present.digit_space_upper = true;
+            }
+            if matches!(byte, b'a' | b'A' | b'p' | b'P')
+                && (previous[1].is_ascii_digit()
+                    || (is_regex_space(previous[1]) && previous[0].is_ascii_digit()))
+            {
+                present.digit_ampm = true;
+            }
             match byte {
                 b'@' => present.at = true,
                 b'$' => present.dollar = true,
@@ -345,6 +464,7 @@ impl Present {
                 b'.' => present.dot = true,
                 _ => {}
             }
+            previous = [previous[1], byte];
         }
         present
     }

@@ -7,7 +7,9 @@ use sar_model::{
     records::EntityKind::{self, Email, IdLike, Money, Phone, Place, Plate, SsnLike, Time},
 };
 
-use super::{Patterns, extract};
+use proptest::prelude::*;
+
+use super::{Candidate, Patterns, Present, extract, pattern_candidates};
 
 /// The S1 report with `narrative`, edited by `mutate`.
 fn report(narrative: &str, mutate: impl FnOnce(&mut SarReport)) -> SarReport {
@@ -302,4 +304,55 @@ fn recall_on_planted_entities() {
     assert!(planted > 1_000, "{planted}");
     let recall = found as f64 / planted as f64;
     assert!(recall >= 0.9, "recall {recall:.3}; misses {misses:#?}");
+}
+
+/// Pattern candidates with the byte prefilter and with every pattern run.
+fn both_ways(text: &str) -> (Vec<Candidate>, Vec<Candidate>) {
+    let patterns = Patterns::shared();
+    let (mut filtered, mut all) = (Vec::new(), Vec::new());
+    pattern_candidates(
+        patterns,
+        text,
+        &Present::scan(text.as_bytes()),
+        false,
+        &mut filtered,
+    );
+    pattern_candidates(patterns, text, &Present::everything(), false, &mut all);
+    (filtered, all)
+}
+
+#[test]
+fn the_prefilter_skips_nothing_that_matches_on_examples() {
+    for text in [
+        "call 602-555-0143 or (602) 555.0143, SSN 123-45-6789, born 1976-05-21",
+        "at 9 am, 11pm, 10\tP.M. and 1913 hours on 05/21/1976 and March 3rd, 2024",
+        "plate 7ABC123, tag AB-1234, ABC 1234, VIN 1HGCM82633A004352, badge #12-3456",
+        "account no. 12345678, ref 1234-5678, 10.0.0.1, $1,200 and 300 dollars, 5 USD",
+        "1200 N. Main Street, 45\u{b}Elm Road, Oak Lane, mail bob@example.com",
+        "nothing here at all",
+    ] {
+        let (filtered, all) = both_ways(text);
+        assert!(!all.is_empty() || text == "nothing here at all");
+        assert_eq!(filtered, all, "{text:?}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn the_prefilter_skips_nothing_that_matches(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "1", "12", "123", "1234", "12345", "1234567", "0", "9", " ", "  ", "\n", "\t",
+                "\u{b}", "-", ".", ":", "/", "@", "$", "#", ",", "am", "PM", "p.m.", "hours",
+                "St", "Street", "Main", "N", "Elm", "Road", "ABC", "X", "Z9", "dob", "born",
+                "id", "no", "account", "plate", "tag", "dollars", "USD", "March", "Jan.", "a",
+                "bob", "example.com", "3rd", "VIN", "HGCM8263",
+            ]),
+            0..24,
+        )
+    ) {
+        let text: String = parts.concat();
+        let (filtered, all) = both_ways(&text);
+        prop_assert_eq!(filtered, all, "{:?}", text);
+    }
 }
