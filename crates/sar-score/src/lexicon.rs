@@ -1,6 +1,7 @@
 //! Whole-word, leftmost-longest, ASCII case-insensitive matching of many terms at once.
 //!
-//! One aho-corasick DFA (`MatchKind::LeftmostLongest`, anchored) holds every term. A match counts
+//! Terms are grouped by the hash of their first word (or by their first byte when it is not a
+//! word byte); at a word start, the terms of its group are compared longest first. A match counts
 //! only on word boundaries: it may not start right after a word character when its first
 //! character is one, nor end right before a word character when its last character is one
 //! (`grammar` does not contain `ram`). Word characters are ASCII letters, digits and `_`; any
@@ -14,16 +15,27 @@ use aho_corasick::{
     dfa::DFA,
 };
 
+/// Groups with more terms than this are searched with the automaton rather than term by term
+/// (`i'm going to ...` threat phrases share a first word by the thousand).
+const MAX_LISTED: u32 = 16;
+
 /// A compiled term set.
 #[derive(Debug, Clone)]
 pub(crate) struct WordMatcher {
-    /// Anchored leftmost-longest DFA: walked from each candidate start until it dies.
+    /// Anchored leftmost-longest DFA of every term, for the large groups.
     dfa: DFA,
     start: StateID,
+    /// The terms, as given (ASCII).
+    terms: Vec<Box<[u8]>>,
+    /// For each group (first-word hash bucket, then one per first byte that is not a word
+    /// byte), the range of `candidates` holding its terms.
+    groups: Vec<(u32, u32)>,
+    /// Pattern ids, group by group, each group longest term first (then lowest id).
+    candidates: Vec<u32>,
     /// Non-word bytes some term starts with (`.` of `.45 acp`).
     punctuation_starts: [bool; 256],
     /// Bit filter over the hashes of the terms' first words (lowercase): a text word whose bit
-    /// is clear cannot start a match, so the automaton is not walked for it. 2^16 bits, 8 KiB.
+    /// is clear cannot start a match, so its group is not looked at. 2^16 bits, 8 KiB.
     first_words: Box<[u64; FILTER_WORDS]>,
 }
 
@@ -69,9 +81,47 @@ pub(crate) fn is_word_byte(byte: u8) -> bool {
 }
 
 impl WordMatcher {
-    /// Builds the automaton; `terms` must be non-empty ASCII strings (pattern ids are positions
-    /// in `terms`).
+    /// Groups the terms; `terms` must be non-empty ASCII strings (pattern ids are positions in
+    /// `terms`).
     pub(crate) fn new<T: AsRef<[u8]>>(terms: &[T]) -> Result<Self, String> {
+        let n_groups = (1usize << FILTER_BITS) + 256;
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); n_groups];
+        let mut punctuation_starts = [false; 256];
+        let mut first_words = Box::new([0u64; FILTER_WORDS]);
+        let mut stored: Vec<Box<[u8]>> = Vec::with_capacity(terms.len());
+        for (id, term) in terms.iter().enumerate() {
+            let term = term.as_ref();
+            if term.is_empty() || !term.is_ascii() {
+                return Err(format!("term {id} is empty or not ascii"));
+            }
+            let id = u32::try_from(id).map_err(|_| "too many terms".to_owned())?;
+            let group = match term[0] {
+                first if !is_word_byte(first) => {
+                    punctuation_starts[usize::from(first)] = true;
+                    (1 << FILTER_BITS) + usize::from(first)
+                }
+                _ => {
+                    let hash = term
+                        .iter()
+                        .take_while(|&&byte| is_word_byte(byte))
+                        .fold(WordHash::new(), |hash, &byte| hash.push(byte));
+                    let bit = hash.bit();
+                    first_words[bit / 64] |= 1 << (bit % 64);
+                    bit
+                }
+            };
+            members[group].push(id);
+            stored.push(Box::from(term));
+        }
+        let mut groups = Vec::with_capacity(n_groups);
+        let mut candidates = Vec::with_capacity(terms.len());
+        for mut group in members {
+            group.sort_by_key(|&id| (std::cmp::Reverse(stored[id as usize].len()), id));
+            let start = u32::try_from(candidates.len()).map_err(|_| "too many terms")?;
+            candidates.extend(group);
+            let end = u32::try_from(candidates.len()).map_err(|_| "too many terms")?;
+            groups.push((start, end));
+        }
         let dfa = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
@@ -82,27 +132,12 @@ impl WordMatcher {
         let start = dfa
             .start_state(Anchored::Yes)
             .map_err(|error| error.to_string())?;
-        let mut punctuation_starts = [false; 256];
-        let mut first_words = Box::new([0u64; FILTER_WORDS]);
-        for term in terms {
-            let term = term.as_ref();
-            match term.first() {
-                Some(&first) if !is_word_byte(first) => {
-                    punctuation_starts[usize::from(first)] = true
-                }
-                _ => {
-                    let hash = term
-                        .iter()
-                        .take_while(|&&byte| is_word_byte(byte))
-                        .fold(WordHash::new(), |hash, &byte| hash.push(byte));
-                    let bit = hash.bit();
-                    first_words[bit / 64] |= 1 << (bit % 64);
-                }
-            }
-        }
         Ok(Self {
             dfa,
             start,
+            terms: stored,
+            groups,
+            candidates,
             punctuation_starts,
             first_words,
         })
@@ -112,8 +147,8 @@ impl WordMatcher {
     /// overlaps.
     ///
     /// Only word starts (and the punctuation some terms start with) can begin a match. A word is
-    /// hashed as it is skipped; only when its hash is in the first-word filter is the anchored
-    /// automaton walked from its start, and only until it dies.
+    /// hashed as it is skipped; only when its hash is in the first-word filter are the terms of
+    /// its group compared, longest first.
     pub(crate) fn for_each(&self, haystack: &str, mut on_match: impl FnMut(usize, usize, usize)) {
         let bytes = haystack.as_bytes();
         let mut at = 0;
@@ -129,39 +164,41 @@ impl WordMatcher {
                     at += 1;
                 }
                 let bit = hash.bit();
-                self.first_words[bit / 64] & (1 << (bit % 64)) != 0
+                (self.first_words[bit / 64] & (1 << (bit % 64)) != 0, bit)
             } else {
                 at += 1;
-                self.punctuation_starts[usize::from(byte)]
+                (
+                    self.punctuation_starts[usize::from(byte)],
+                    (1 << FILTER_BITS) + usize::from(byte),
+                )
             };
-            if candidate && let Some((pattern, end)) = self.longest_at(bytes, start) {
+            if candidate.0
+                && let Some((pattern, end)) = self.longest_at(bytes, start, candidate.1)
+            {
                 on_match(pattern, start, end);
                 at = end;
             }
         }
     }
 
-    /// `for_each`, fused with a check that `guard` matches nowhere in `haystack`: every word is
-    /// hashed once for both filters. Returns `false`, having stopped early (some matches may
-    /// already have been reported), as soon as `guard` has a whole-word match; then the caller
-    /// must fall back to `guard.for_each` and `for_each` on its own. When it returns `true`,
-    /// `on_match` has seen exactly what `for_each` would report.
-    ///
-    /// `guard` is tried at every word start (as its own `for_each` would, finding nothing);
-    /// `self` only at word starts at or after the end of its last match (as in `for_each`).
-    pub(crate) fn for_each_unless(
+    /// `for_each` of `self` and of `guard` in one pass: every word is hashed once for both.
+    /// `on_match` sees exactly what `self.for_each` reports and `on_guard` exactly what
+    /// `guard.for_each` reports (each matcher resumes after its own matches, as on its own).
+    pub(crate) fn for_each_with(
         &self,
         guard: &WordMatcher,
         haystack: &str,
         mut on_match: impl FnMut(usize, usize, usize),
-    ) -> bool {
+        mut on_guard: impl FnMut(usize, usize, usize),
+    ) {
         let bytes = haystack.as_bytes();
         let mut at = 0;
         let mut resume = 0;
+        let mut guard_resume = 0;
         while at < bytes.len() {
             let start = at;
             let byte = bytes[at];
-            let (guard_candidate, candidate) = if is_word_byte(byte) {
+            let candidates = if is_word_byte(byte) {
                 let mut hash = WordHash::new();
                 while at < bytes.len() && is_word_byte(bytes[at]) {
                     hash = hash.push(bytes[at]);
@@ -172,30 +209,56 @@ impl WordMatcher {
                 (
                     guard.first_words[bit / 64] & mask != 0,
                     self.first_words[bit / 64] & mask != 0,
+                    bit,
                 )
             } else {
                 at += 1;
                 (
                     guard.punctuation_starts[usize::from(byte)],
                     self.punctuation_starts[usize::from(byte)],
+                    (1 << FILTER_BITS) + usize::from(byte),
                 )
             };
-            if guard_candidate && guard.longest_at(bytes, start).is_some() {
-                return false;
+            let (guard_candidate, candidate, group) = candidates;
+            if guard_candidate
+                && start >= guard_resume
+                && let Some((pattern, end)) = guard.longest_at(bytes, start, group)
+            {
+                on_guard(pattern, start, end);
+                guard_resume = end;
             }
             if candidate
                 && start >= resume
-                && let Some((pattern, end)) = self.longest_at(bytes, start)
+                && let Some((pattern, end)) = self.longest_at(bytes, start, group)
             {
                 on_match(pattern, start, end);
                 resume = end;
             }
         }
-        true
     }
 
-    /// The longest term starting at `start` that ends on a word boundary.
-    fn longest_at(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+    /// The longest term of `group` starting at `start` that ends on a word boundary (on a tie,
+    /// the lowest pattern id). Small groups compare their terms, longest first; large ones walk
+    /// the automaton, which holds every term.
+    fn longest_at(&self, bytes: &[u8], start: usize, group: usize) -> Option<(usize, usize)> {
+        let &(first, last) = self.groups.get(group)?;
+        if last - first > MAX_LISTED {
+            return self.longest_in_automaton(bytes, start);
+        }
+        let candidates = self.candidates.get(first as usize..last as usize)?;
+        candidates.iter().find_map(|&id| {
+            let term = self.terms.get(id as usize)?;
+            let end = start + term.len();
+            let found = bytes.get(start..end)?;
+            let ends_inside_word =
+                end < bytes.len() && is_word_byte(bytes[end - 1]) && is_word_byte(bytes[end]);
+            (found.eq_ignore_ascii_case(term) && !ends_inside_word).then_some((id as usize, end))
+        })
+    }
+
+    /// The longest term starting at `start` that ends on a word boundary, by walking the
+    /// anchored automaton until it dies.
+    fn longest_in_automaton(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
         let mut state = self.start;
         let mut longest = None;
         let mut at = start;

@@ -82,6 +82,17 @@ impl Masker {
         if !names.is_empty() {
             name_spans(bytes, names, &mut spans);
         }
+        self.mask_spans(text, spans)
+    }
+
+    /// `text` with `spans` (whole-word matches of the protected terms, and of names) masked,
+    /// as `mask` does once it has found them. Borrows when `spans` is empty.
+    pub(crate) fn mask_spans<'t>(
+        &self,
+        text: &'t str,
+        mut spans: Vec<(usize, usize)>,
+    ) -> Cow<'t, str> {
+        let bytes = text.as_bytes();
         if spans.is_empty() {
             return Cow::Borrowed(text);
         }

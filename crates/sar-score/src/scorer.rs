@@ -284,24 +284,27 @@ impl Scorer {
     }
 
     /// Masks `text` (protected-class terms only) and reports the lexicon pattern of each
-    /// whole-word match in the masked text; returns the masked text. The common case, nothing
-    /// to mask, is one fused pass that borrows `text`.
+    /// whole-word match in the masked text; returns the masked text. One fused pass finds the
+    /// protected terms and the lexicon matches; when nothing is masked (the common case) those
+    /// matches are the answer and `text` is borrowed, otherwise the masked text is scanned again.
     fn masked_lexicon_pass<'t>(
         &self,
         text: &'t str,
         mut on_pattern: impl FnMut(usize),
     ) -> Cow<'t, str> {
         let mut found: Vec<usize> = Vec::new();
-        if self
-            .lexicon
-            .for_each_unless(self.masker.matcher(), text, |pattern, _, _| {
-                found.push(pattern);
-            })
-        {
+        let mut protected: Vec<(usize, usize)> = Vec::new();
+        self.lexicon.for_each_with(
+            self.masker.matcher(),
+            text,
+            |pattern, _, _| found.push(pattern),
+            |_, start, end| protected.push((start, end)),
+        );
+        if protected.is_empty() {
             found.into_iter().for_each(&mut on_pattern);
             return Cow::Borrowed(text);
         }
-        let masked = self.masker.mask(text, &[]);
+        let masked = self.masker.mask_spans(text, protected);
         self.lexicon
             .for_each(&masked, |pattern, _, _| on_pattern(pattern));
         masked

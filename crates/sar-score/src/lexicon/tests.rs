@@ -11,21 +11,20 @@ fn check(terms: &[&str], text: &str, expected: &[&str]) {
         found.push(terms[pattern]);
     });
     assert_eq!(found, expected, "in {text:?}");
-    let guard = WordMatcher::new(&["zzqx never"]).unwrap();
-    let mut fused = Vec::new();
-    assert!(matcher.for_each_unless(&guard, text, |pattern, _, _| fused.push(terms[pattern])));
+    // Fused with a guard, both sides see what they see alone.
+    let guard = WordMatcher::new(&["the", "bags of", "poor"]).unwrap();
+    let (mut fused, mut guarded, mut alone) = (Vec::new(), Vec::new(), Vec::new());
+    matcher.for_each_with(
+        &guard,
+        text,
+        |pattern, _, _| fused.push(terms[pattern]),
+        |pattern, start, end| guarded.push((pattern, start, end)),
+    );
+    guard.for_each(text, |pattern, start, end| {
+        alone.push((pattern, start, end))
+    });
     assert_eq!(fused, expected, "fused, in {text:?}");
-}
-
-#[test]
-fn fused_scan_stops_when_the_guard_matches() {
-    let matcher = WordMatcher::new(&["bomb", "gun"]).unwrap();
-    let guard = WordMatcher::new(&["protected word", "word"]).unwrap();
-    // The guard is tried inside the matcher's own matches too.
-    let inner = WordMatcher::new(&["the word list"]).unwrap();
-    assert!(!inner.for_each_unless(&guard, "see the word list", |_, _, _| {}));
-    assert!(!matcher.for_each_unless(&guard, "a gun and a word", |_, _, _| {}));
-    assert!(matcher.for_each_unless(&guard, "a gun and a sword", |_, _, _| {}));
+    assert_eq!(guarded, alone, "guard, in {text:?}");
 }
 
 #[test]
@@ -103,4 +102,20 @@ fn every_default_term_finds_itself() {
         });
         assert_eq!(found, [(index, 2, 2 + term.len())], "{term}");
     }
+}
+
+#[test]
+fn fused_scan_finds_guard_terms_inside_matches() {
+    let matcher = WordMatcher::new(&["the word list"]).unwrap();
+    let guard = WordMatcher::new(&["word", "list of"]).unwrap();
+    let text = "see the word list of items";
+    let (mut found, mut guarded) = (Vec::new(), Vec::new());
+    matcher.for_each_with(
+        &guard,
+        text,
+        |_, start, end| found.push(&text[start..end]),
+        |_, start, end| guarded.push(&text[start..end]),
+    );
+    assert_eq!(found, ["the word list"]);
+    assert_eq!(guarded, ["word", "list of"]);
 }
