@@ -17,7 +17,7 @@ use sar_model::{
 
 use crate::{
     config::{GateConfig, GateConfigError, MAX_TIPS_LEADS_TTL_DAYS},
-    lexicon::{Hit, Lexicon, SENTENCE_TERMINATORS, next_words, sentences},
+    lexicon::{Hit, Lexicon, LexiconSet, SENTENCE_TERMINATORS, next_words, sentences},
     rules::{
         AMBIGUOUS_TERMS, CRIMINAL_PREDICATE, DESCRIPTION_MARKERS, LexiconRule, OTHER_CONDUCT,
         PERSON_NOUNS, PLACE_NOUNS, PROTECTED_ACTIVITY, REASON_WORDS,
@@ -36,6 +36,9 @@ pub struct Gate {
     description_markers: Lexicon,
     /// No protected term holds a sentence terminator: the lexicon may run over the whole text.
     protected_whole_text: bool,
+    /// The three rule tables' lexicons and the protected-class one in one automaton (`None`
+    /// when that cannot give the same matches; then each runs on its own).
+    all: Option<LexiconSet>,
 }
 
 impl Gate {
@@ -44,16 +47,33 @@ impl Gate {
         config.validate()?;
         let compile = |rules| RuleTable::new(rules).map_err(|_| GateConfigError::Lexicon);
         let flat = |terms| Lexicon::flat(terms).map_err(|_| GateConfigError::Lexicon);
+        let protected_activity = compile(PROTECTED_ACTIVITY)?;
+        let criminal_predicate = compile(CRIMINAL_PREDICATE)?;
+        let other_conduct = compile(OTHER_CONDUCT)?;
+        let protected_class = Lexicon::new(protected_terms().map(|term| (0, term.term)))
+            .map_err(|_| GateConfigError::Lexicon)?;
+        let protected_whole_text =
+            protected_terms().all(|term| !term.term.contains(SENTENCE_TERMINATORS));
+        let all = if protected_whole_text {
+            LexiconSet::new(&[
+                &protected_activity.terms,
+                &criminal_predicate.terms,
+                &other_conduct.terms,
+                &protected_class,
+            ])
+            .map_err(|_| GateConfigError::Lexicon)?
+        } else {
+            None
+        };
         Ok(Self {
-            protected_activity: compile(PROTECTED_ACTIVITY)?,
-            criminal_predicate: compile(CRIMINAL_PREDICATE)?,
-            other_conduct: compile(OTHER_CONDUCT)?,
-            protected_class: Lexicon::new(protected_terms().map(|term| (0, term.term)))
-                .map_err(|_| GateConfigError::Lexicon)?,
+            protected_activity,
+            criminal_predicate,
+            other_conduct,
+            protected_class,
             reason_words: flat(REASON_WORDS)?,
             description_markers: flat(DESCRIPTION_MARKERS)?,
-            protected_whole_text: protected_terms()
-                .all(|term| !term.term.contains(SENTENCE_TERMINATORS)),
+            protected_whole_text,
+            all,
             config,
         })
     }
@@ -119,11 +139,36 @@ impl Gate {
                 terms: vec!["imminent_threat flag"],
             });
         }
-        predicates.extend(self.criminal_predicate.fired(&text));
-        let protected_class = self.protected_class_reasons(&text, !predicates.is_empty());
+        // One pass for the three rule tables and the protected-class lexicon when possible.
+        let (activity_hits, predicate_hits, conduct_hits, protected_hits) = match &self.all {
+            Some(all) => {
+                let mut hits = all
+                    .hits(
+                        &[
+                            &self.protected_activity.terms,
+                            &self.criminal_predicate.terms,
+                            &self.other_conduct.terms,
+                            &self.protected_class,
+                        ],
+                        &text,
+                    )
+                    .into_iter();
+                let mut next = || hits.next().unwrap_or_default();
+                (next(), next(), next(), Some(next()))
+            }
+            None => (
+                self.protected_activity.terms.hits(&text),
+                self.criminal_predicate.terms.hits(&text),
+                self.other_conduct.terms.hits(&text),
+                None,
+            ),
+        };
+        predicates.extend(self.criminal_predicate.fired(predicate_hits, &text));
+        let protected_class =
+            self.protected_class_reasons(&text, protected_hits, !predicates.is_empty());
         Findings {
-            protected_activity: self.protected_activity.fired(&text),
-            other_conduct: self.other_conduct.fired(&text),
+            protected_activity: self.protected_activity.fired(activity_hits, &text),
+            other_conduct: self.other_conduct.fired(conduct_hits, &text),
             predicates,
             protected_class,
             no_code: report.behavior_codes.is_empty(),
@@ -150,7 +195,14 @@ impl Gate {
     /// text around a sentence's edges is a terminator or nothing, so the whole-word and plural
     /// checks decide the same as within the sentence. Sentences are only split when there is a
     /// hit.
-    fn protected_class_reasons(&self, text: &str, has_predicate: bool) -> Vec<Fired> {
+    ///
+    /// `whole_text_hits`: the protected-class hits over the whole text, when the caller has them.
+    fn protected_class_reasons(
+        &self,
+        text: &str,
+        whole_text_hits: Option<Vec<Hit>>,
+        has_predicate: bool,
+    ) -> Vec<Fired> {
         let mut reason = Fired {
             rule: "T-36-REASON",
             terms: Vec::new(),
@@ -160,7 +212,7 @@ impl Gate {
             terms: Vec::new(),
         };
         let all_hits = if self.protected_whole_text {
-            let hits = self.protected_class.hits(text);
+            let hits = whole_text_hits.unwrap_or_else(|| self.protected_class.hits(text));
             if hits.is_empty() {
                 return Vec::new();
             }
@@ -282,9 +334,9 @@ impl RuleTable {
         })
     }
 
-    /// The rules that fire on `text`, in table order, with the terms that matched.
-    fn fired(&self, text: &str) -> Vec<Fired> {
-        let hits = self.terms.hits(text);
+    /// The rules that fire on `text`, whose hits of `self.terms` are `hits`, in table order,
+    /// with the terms that matched.
+    fn fired(&self, hits: Vec<Hit>, text: &str) -> Vec<Fired> {
         let mut out = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
             let mut terms = Vec::new();

@@ -64,27 +64,116 @@ impl Lexicon {
 
     fn hit_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Hit> + 'a {
         self.automaton.find_iter(text).filter_map(move |found| {
-            let &(group, term) = self.patterns.get(found.pattern().as_usize())?;
-            let start = found.start();
-            let mut end = found.end();
-            if !boundary_before(text, start) {
+            self.to_hit(text, found.pattern().as_usize(), found.start(), found.end())
+        })
+    }
+
+    /// The match of `pattern` at `start..end`, if it stands on word boundaries (or is a plural).
+    fn to_hit(&self, text: &str, pattern: usize, start: usize, end: usize) -> Option<Hit> {
+        let &(group, term) = self.patterns.get(pattern)?;
+        let mut end = end;
+        if !boundary_before(text, start) {
+            return None;
+        }
+        if !boundary_after(text, end) {
+            // A plural: `protesters`, `somalis`.
+            let plural = text[end..].starts_with(['s', 'S']) && boundary_after(text, end + 1);
+            if !plural {
                 return None;
             }
-            if !boundary_after(text, end) {
-                // A plural: `protesters`, `somalis`.
-                let plural = text[end..].starts_with(['s', 'S']) && boundary_after(text, end + 1);
-                if !plural {
-                    return None;
-                }
-                end += 1;
-            }
-            Some(Hit {
-                group,
-                term,
-                start,
-                end,
-            })
+            end += 1;
+        }
+        Some(Hit {
+            group,
+            term,
+            start,
+            end,
         })
+    }
+}
+
+/// Several lexicons searched in one pass over the text: one automaton reports every occurrence
+/// of every term (overlapping), and each lexicon's leftmost-longest matches are picked from its
+/// occurrences as its own search would find them: the occurrence that starts first, the longest
+/// there, then the next one starting at or after its end.
+#[derive(Debug, Clone)]
+pub(crate) struct LexiconSet {
+    automaton: AhoCorasick,
+    /// For each pattern: (lexicon index, pattern index in that lexicon).
+    owners: Vec<(usize, usize)>,
+    lexicons: usize,
+}
+
+impl LexiconSet {
+    /// `None` when a lexicon lists two terms equal but for ASCII case: two matches with the same
+    /// span would then be a tie that only that lexicon's own automaton can break.
+    pub(crate) fn new(lexicons: &[&Lexicon]) -> Result<Option<Self>, BuildError> {
+        let mut owners = Vec::new();
+        let mut terms = Vec::new();
+        for (index, lexicon) in lexicons.iter().enumerate() {
+            let mut lowered: Vec<String> = lexicon
+                .patterns
+                .iter()
+                .map(|(_, term)| term.to_ascii_lowercase())
+                .collect();
+            lowered.sort_unstable();
+            if lowered.windows(2).any(|pair| pair[0] == pair[1]) {
+                return Ok(None);
+            }
+            for (pattern, (_, term)) in lexicon.patterns.iter().enumerate() {
+                owners.push((index, pattern));
+                terms.push(*term);
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&terms)?;
+        Ok(Some(Self {
+            automaton,
+            owners,
+            lexicons: lexicons.len(),
+        }))
+    }
+
+    /// For each of `lexicons` (the ones the set was built from, in the same order), what its
+    /// `hits(text)` gives.
+    pub(crate) fn hits(&self, lexicons: &[&Lexicon], text: &str) -> Vec<Vec<Hit>> {
+        // (lexicon, start, longest first, pattern)
+        let mut found: Vec<(usize, usize, std::cmp::Reverse<usize>, usize)> = self
+            .automaton
+            .find_overlapping_iter(text)
+            .filter_map(|found| {
+                let &(lexicon, pattern) = self.owners.get(found.pattern().as_usize())?;
+                Some((
+                    lexicon,
+                    found.start(),
+                    std::cmp::Reverse(found.end()),
+                    pattern,
+                ))
+            })
+            .collect();
+        found.sort_unstable();
+        let mut out = vec![Vec::new(); self.lexicons];
+        let mut resume = 0;
+        let mut current = usize::MAX;
+        for (lexicon, start, std::cmp::Reverse(end), pattern) in found {
+            if lexicon != current {
+                current = lexicon;
+                resume = 0;
+            }
+            if start < resume {
+                continue;
+            }
+            resume = end;
+            if let (Some(hits), Some(owner)) = (out.get_mut(lexicon), lexicons.get(lexicon))
+                && let Some(hit) = owner.to_hit(text, pattern, start, end)
+            {
+                hits.push(hit);
+            }
+        }
+        out
     }
 }
 

@@ -613,3 +613,12 @@ fn synthetic_hard_cases_mostly_get_their_outcome() {
         "{table:#?}"
     );
 }
+
+#[test]
+fn the_default_lexicons_run_in_one_pass() {
+    // The one-pass path is the one the other tests exercise: it must be available for the
+    // built-in lexicons (no terminator in a protected term, no term listed twice).
+    let gate = Gate::new(GateConfig::default()).unwrap();
+    assert!(gate.protected_whole_text);
+    assert!(gate.all.is_some());
+}
