@@ -34,6 +34,11 @@ pub(crate) struct WordMatcher {
     candidates: Vec<u32>,
     /// Non-word bytes some term starts with (`.` of `.45 acp`).
     punctuation_starts: [bool; 256],
+    /// Bit filter over the first two bytes (the second lowercased) of the terms that start
+    /// with a non-word byte, so that `.` of `.45 acp` is not tried at every full stop; 8 KiB.
+    punctuation_pairs: Box<[u64; 1024]>,
+    /// Non-word bytes that are a whole term on their own.
+    punctuation_singles: [bool; 256],
     /// Bit filter over the hashes of the terms' first words (lowercase): a text word whose bit
     /// is clear cannot start a match, so its group is not looked at. 2^16 bits, 8 KiB.
     first_words: Box<[u64; FILTER_WORDS]>,
@@ -75,6 +80,11 @@ const WORD_BYTES: [bool; 256] = {
     table
 };
 
+/// Index of a pair of bytes in the punctuation pair filter (the second folded to lowercase).
+fn pair_index(first: u8, second: u8) -> usize {
+    usize::from(first) << 8 | usize::from(second.to_ascii_lowercase())
+}
+
 /// ASCII letter, digit or underscore.
 pub(crate) fn is_word_byte(byte: u8) -> bool {
     WORD_BYTES[usize::from(byte)]
@@ -87,6 +97,8 @@ impl WordMatcher {
         let n_groups = (1usize << FILTER_BITS) + 256;
         let mut members: Vec<Vec<u32>> = vec![Vec::new(); n_groups];
         let mut punctuation_starts = [false; 256];
+        let mut punctuation_pairs = Box::new([0u64; 1024]);
+        let mut punctuation_singles = [false; 256];
         let mut first_words = Box::new([0u64; FILTER_WORDS]);
         let mut stored: Vec<Box<[u8]>> = Vec::with_capacity(terms.len());
         for (id, term) in terms.iter().enumerate() {
@@ -98,6 +110,13 @@ impl WordMatcher {
             let group = match term[0] {
                 first if !is_word_byte(first) => {
                     punctuation_starts[usize::from(first)] = true;
+                    match term.get(1) {
+                        Some(&second) => {
+                            let pair = pair_index(first, second);
+                            punctuation_pairs[pair / 64] |= 1 << (pair % 64);
+                        }
+                        None => punctuation_singles[usize::from(first)] = true,
+                    }
                     (1 << FILTER_BITS) + usize::from(first)
                 }
                 _ => {
@@ -139,6 +158,8 @@ impl WordMatcher {
             groups,
             candidates,
             punctuation_starts,
+            punctuation_pairs,
+            punctuation_singles,
             first_words,
         })
     }
@@ -168,7 +189,8 @@ impl WordMatcher {
             } else {
                 at += 1;
                 (
-                    self.punctuation_starts[usize::from(byte)],
+                    self.punctuation_starts[usize::from(byte)]
+                        && self.punctuation_candidate(bytes, start),
                     (1 << FILTER_BITS) + usize::from(byte),
                 )
             };
@@ -214,8 +236,9 @@ impl WordMatcher {
             } else {
                 at += 1;
                 (
-                    guard.punctuation_starts[usize::from(byte)],
-                    self.punctuation_starts[usize::from(byte)],
+                    guard.punctuation_candidate(bytes, start),
+                    self.punctuation_starts[usize::from(byte)]
+                        && self.punctuation_candidate(bytes, start),
                     (1 << FILTER_BITS) + usize::from(byte),
                 )
             };
@@ -235,6 +258,22 @@ impl WordMatcher {
                 resume = end;
             }
         }
+    }
+
+    /// Whether a term may start at the non-word byte `bytes[start]`: some term starts with it,
+    /// and either it is a term on its own or some term starts with it and the next byte.
+    fn punctuation_candidate(&self, bytes: &[u8], start: usize) -> bool {
+        let first = bytes[start];
+        if !self.punctuation_starts[usize::from(first)] {
+            return false;
+        }
+        if self.punctuation_singles[usize::from(first)] {
+            return true;
+        }
+        bytes.get(start + 1).is_some_and(|&second| {
+            let pair = pair_index(first, second);
+            self.punctuation_pairs[pair / 64] & (1 << (pair % 64)) != 0
+        })
     }
 
     /// The longest term of `group` starting at `start` that ends on a word boundary (on a tie,

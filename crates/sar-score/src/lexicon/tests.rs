@@ -119,3 +119,14 @@ fn fused_scan_finds_guard_terms_inside_matches() {
     assert_eq!(found, ["the word list"]);
     assert_eq!(guarded, ["word", "list of"]);
 }
+
+#[test]
+fn terms_starting_with_punctuation() {
+    let terms = [".45 acp", ".22", "#"];
+    check(
+        &terms,
+        "a .45 ACP. Then .22. #1 and .4 .2",
+        &[".45 acp", ".22", "#"],
+    );
+    check(&terms, "end.", &[]);
+}
