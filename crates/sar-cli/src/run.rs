@@ -453,94 +453,46 @@ async fn run_kafka(config: &RunConfig, args: &RunArgs, stages: Stages) -> anyhow
         .await
         .context("failed to create the topics")?;
     let mut tasks = JoinSet::new();
-    {
-        let (kafka_config, metrics, readiness, shutdown) = (
-            config.kafka.clone(),
-            metrics.clone(),
-            readiness.clone(),
-            shutdown.clone(),
-        );
-        let stage = stages.normalize;
-        tasks.spawn(async move {
-            kafka::run_stage(
-                stage,
-                &kafka_config,
-                RAW,
-                NORMALIZED,
-                &metrics,
-                &readiness,
-                shutdown,
-            )
-            .await
-            .map(|_| ())
-        });
-    }
-    {
-        let (kafka_config, metrics, readiness, shutdown) = (
-            config.kafka.clone(),
-            metrics.clone(),
-            readiness.clone(),
-            shutdown.clone(),
-        );
-        let stage = stages.score;
-        tasks.spawn(async move {
-            kafka::run_stage(
-                stage,
-                &kafka_config,
-                NORMALIZED,
-                SCORED,
-                &metrics,
-                &readiness,
-                shutdown,
-            )
-            .await
-            .map(|_| ())
-        });
-    }
-    {
-        let (kafka_config, metrics, readiness, shutdown) = (
-            config.kafka.clone(),
-            metrics.clone(),
-            readiness.clone(),
-            shutdown.clone(),
-        );
-        let stage = stages.gate;
-        tasks.spawn(async move {
-            kafka::run_stage(
-                stage,
-                &kafka_config,
-                SCORED,
-                GATED,
-                &metrics,
-                &readiness,
-                shutdown,
-            )
-            .await
-            .map(|_| ())
-        });
-    }
-    {
-        let (kafka_config, metrics, readiness, shutdown) = (
-            config.kafka.clone(),
-            metrics.clone(),
-            readiness.clone(),
-            shutdown.clone(),
-        );
-        let stage = stages.route;
-        tasks.spawn(async move {
-            kafka::run_stage(
-                stage,
-                &kafka_config,
-                GATED,
-                ROUTED,
-                &metrics,
-                &readiness,
-                shutdown,
-            )
-            .await
-            .map(|_| ())
-        });
-    }
+    spawn_kafka_stage(
+        &mut tasks,
+        stages.normalize,
+        config,
+        RAW,
+        NORMALIZED,
+        &metrics,
+        &readiness,
+        &shutdown,
+    );
+    spawn_kafka_stage(
+        &mut tasks,
+        stages.score,
+        config,
+        NORMALIZED,
+        SCORED,
+        &metrics,
+        &readiness,
+        &shutdown,
+    );
+    spawn_kafka_stage(
+        &mut tasks,
+        stages.gate,
+        config,
+        SCORED,
+        GATED,
+        &metrics,
+        &readiness,
+        &shutdown,
+    );
+    spawn_kafka_stage(
+        &mut tasks,
+        stages.route,
+        config,
+        GATED,
+        ROUTED,
+        &metrics,
+        &readiness,
+        &shutdown,
+    );
     if let Some(input) = intake_source(args)? {
         let kafka_config = config.kafka.clone();
         let published = publish_intake(input, &kafka_config).await?;
@@ -560,6 +512,39 @@ async fn run_kafka(config: &RunConfig, args: &RunArgs, stages: Stages) -> anyhow
     shutdown.cancel();
     crate::admin::stop(admin).await;
     first_error.map_or(Ok(()), Err)
+}
+
+/// Spawns one stage as a Kafka consumer-group task of this process.
+#[allow(clippy::too_many_arguments)] // the same inputs `kafka::run_stage` takes, plus the set
+fn spawn_kafka_stage<S: sar_bus::Stage>(
+    tasks: &mut JoinSet<Result<(), sar_bus::BusError>>,
+    stage: Arc<S>,
+    config: &RunConfig,
+    input: sar_schema::Topic<S::Input>,
+    output: sar_schema::Topic<S::Output>,
+    metrics: &Metrics,
+    readiness: &Readiness,
+    shutdown: &CancellationToken,
+) {
+    let (kafka_config, metrics, readiness, shutdown) = (
+        config.kafka.clone(),
+        metrics.clone(),
+        readiness.clone(),
+        shutdown.clone(),
+    );
+    tasks.spawn(async move {
+        kafka::run_stage(
+            stage,
+            &kafka_config,
+            input,
+            output,
+            &metrics,
+            &readiness,
+            shutdown,
+        )
+        .await
+        .map(|_| ())
+    });
 }
 
 /// Publishes intake lines to the raw topic in chunks; bad lines get error lines on stderr.
