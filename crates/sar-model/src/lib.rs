@@ -1,5 +1,6 @@
 //! sar-model: the canonical Suspicious Activity Report and the record of every pipeline state.
 //!
+//! - `access`: the caller (role, agency, jurisdictions, PII right) and what each role may do.
 //! - `codes`: the NIEM PM-ISE SAR code lists as data (16 behaviours with their group, 34 target
 //!   sectors, 18 tip classes, 8 tip domains).
 //! - `intake`: the published intake format, as sent (lexical: normalization validates it).
@@ -37,6 +38,7 @@ macro_rules! vocabulary {
     };
 }
 
+pub mod access;
 pub mod codes;
 pub mod examples;
 pub mod grading;
