@@ -1,0 +1,1 @@
+//! sar-http: shared HTTP plumbing: problem+json errors, bearer-token authentication, request metrics.

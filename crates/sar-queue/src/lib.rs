@@ -1,0 +1,1 @@
+//! sar-queue: analyst queues: routed records become queue items once; claim, release, disposition, notes, bulk; every action audited.
