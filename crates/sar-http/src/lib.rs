@@ -1,1 +1,22 @@
-//! sar-http: shared HTTP plumbing: problem+json errors, bearer-token authentication, request metrics.
+//! sar-http: the HTTP plumbing every sarflow service shares, so that the intake, search and queue
+//! APIs answer errors, authentication and metrics the same way.
+//!
+//! - `problem`: RFC 7807 `application/problem+json` errors with every field error at once.
+//! - `auth`: HS256 bearer tokens carrying a [`sar_model::access::Caller`], the layer that verifies
+//!   them and the [`Authenticated`] extractor handlers take.
+//! - `json`: a JSON body extractor whose rejections are problems naming the field.
+//! - `observe`: the request-metrics layer (`sarflow_http_*`, labelled by the matched route).
+//! - `serve`: binds a listener and serves a router until a shutdown token fires.
+
+mod auth;
+mod json;
+mod observe;
+mod problem;
+mod serve;
+pub mod test_support;
+
+pub use auth::{AuthError, Authenticated, TokenKeys, auth_layer, caller_must};
+pub use json::Json;
+pub use observe::metrics_layer;
+pub use problem::{FieldProblem, PROBLEM_CONTENT_TYPE, Problem};
+pub use serve::{HttpError, serve};
