@@ -1,7 +1,11 @@
 //! One-shot clients: topic creation, publishing records or raw bytes, and a schema-aware consumer
 //! (`sarflow consume`, tests).
 
-use std::{collections::HashSet, ops::ControlFlow, time::Duration};
+use std::{
+    collections::{BTreeMap, HashSet},
+    ops::ControlFlow,
+    time::Duration,
+};
 
 use rdkafka::{
     ClientConfig, Message, Offset, TopicPartitionList,
@@ -308,24 +312,17 @@ pub async fn consume<T: AvroRecord>(
     client.set("isolation.level", isolation);
     let (sender, mut receiver) = mpsc::channel::<Received>(256);
     let (started_tx, started_rx) = tokio::sync::oneshot::channel();
-    let start = if options.from_beginning {
-        Offset::Beginning
+    let start = if subscribe {
+        Start::Subscribe
+    } else if options.from_beginning {
+        Start::All(Offset::Beginning)
     } else {
-        Offset::End
+        Start::All(Offset::End)
     };
     let thread_topic = name.clone();
     let thread = std::thread::Builder::new()
         .name("sarflow-consume".to_owned())
-        .spawn(move || {
-            consume_thread(
-                &client,
-                &thread_topic,
-                subscribe,
-                start,
-                &sender,
-                started_tx,
-            )
-        })
+        .spawn(move || consume_thread(&client, &thread_topic, &start, &sender, started_tx))
         .map_err(|error| BusError::Task {
             task: "consume thread",
             detail: error.to_string(),
@@ -383,13 +380,122 @@ pub async fn consume<T: AvroRecord>(
     started.map(|()| n_records)
 }
 
+/// Why [`read_assigned`] stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError<E> {
+    /// Kafka or decoding infrastructure failed.
+    #[error(transparent)]
+    Bus(#[from] BusError),
+    /// The batch handler failed; the batch is not done and the caller must not advance past it.
+    #[error("the batch handler failed")]
+    Handler(#[source] E),
+}
+
+/// Reads every partition of `topic` by assignment (no consumer group, nothing committed to
+/// Kafka) from `start` (the next offset per partition; partitions absent start at the
+/// beginning), handing batches of up to `config.batch_size` decoded records to `handle` until
+/// `shutdown` fires. For consumers that keep their own checkpoint with their output (the indexer
+/// in its commit payload, the queue in the same SQLite transaction as its items), which is what
+/// makes them see each record exactly once across crashes (Quickwit's source checkpoint).
+/// Returns the number of records handed over.
+pub async fn read_assigned<T, E, F, Fut>(
+    config: &KafkaConfig,
+    topic: Topic<T>,
+    start: BTreeMap<i32, i64>,
+    shutdown: tokio_util::sync::CancellationToken,
+    mut handle: F,
+) -> Result<u64, ReadError<E>>
+where
+    T: AvroRecord,
+    F: FnMut(Vec<ConsumedRecord<T>>) -> Fut,
+    Fut: std::future::Future<Output = Result<(), E>>,
+{
+    config.validate()?;
+    let codec = Codec::new().map_err(BusError::from)?;
+    let name = config.topic_name(topic.name());
+    let mut client = config.base_client();
+    client
+        .set(
+            "group.id",
+            format!("sarflow-assigned-{:016x}", random_u64()),
+        )
+        .set("enable.auto.commit", "false")
+        .set("isolation.level", "read_committed");
+    let (sender, mut receiver) = mpsc::channel::<Received>(config.channel_capacity.max(1));
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+    let thread_topic = name.clone();
+    let plan = Start::From(start);
+    let thread = std::thread::Builder::new()
+        .name("sarflow-assigned".to_owned())
+        .spawn(move || consume_thread(&client, &thread_topic, &plan, &sender, started_tx))
+        .map_err(|error| BusError::Task {
+            task: "assigned reader thread",
+            detail: error.to_string(),
+        })?;
+    let started = started_rx.await.unwrap_or_else(|_| {
+        Err(BusError::Task {
+            task: "assigned reader thread",
+            detail: "exited before starting".to_owned(),
+        })
+    });
+    let mut n_records = 0_u64;
+    let mut outcome: Result<(), ReadError<E>> = started.map_err(ReadError::Bus);
+    let batch_size = config.batch_size.max(1);
+    let mut received = Vec::with_capacity(batch_size);
+    while outcome.is_ok() {
+        received.clear();
+        let n_received = tokio::select! {
+            () = shutdown.cancelled() => break,
+            n_received = receiver.recv_many(&mut received, batch_size) => n_received,
+        };
+        if n_received == 0 {
+            break;
+        }
+        let batch: Vec<ConsumedRecord<T>> = received
+            .drain(..)
+            .map(|(partition, offset, key, payload, list)| ConsumedRecord {
+                partition,
+                offset,
+                key: key.map(|key| String::from_utf8_lossy(&key).into_owned()),
+                headers: list,
+                record: codec
+                    .decode::<T>(&payload)
+                    .map_err(|error| error.to_string()),
+            })
+            .collect();
+        n_records += batch.len() as u64;
+        outcome = handle(batch).await.map_err(ReadError::Handler);
+    }
+    drop(receiver);
+    tokio::task::spawn_blocking(move || thread.join())
+        .await
+        .map_err(|error| BusError::Task {
+            task: "assigned reader thread",
+            detail: error.to_string(),
+        })?
+        .map_err(|_| BusError::Task {
+            task: "assigned reader thread",
+            detail: "panicked".to_owned(),
+        })?;
+    outcome.map(|()| n_records)
+}
+
 type Received = (i32, i64, Option<Vec<u8>>, Vec<u8>, Vec<Header>);
+
+/// How the consume thread gets its partitions.
+enum Start {
+    /// Join the configured group.
+    Subscribe,
+    /// Assign every partition at this offset.
+    All(Offset),
+    /// Assign every partition at the given next offset, or the beginning when absent.
+    From(BTreeMap<i32, i64>),
+}
 
 fn consume_thread(
     client: &ClientConfig,
     topic: &str,
-    subscribe: bool,
-    start: Offset,
+    start: &Start,
     sender: &mpsc::Sender<Received>,
     started: tokio::sync::oneshot::Sender<Result<(), BusError>>,
 ) {
@@ -400,12 +506,16 @@ fn consume_thread(
             return;
         }
     };
-    let joined = if subscribe {
-        consumer
+    let joined = match start {
+        Start::Subscribe => consumer
             .subscribe(&[topic])
-            .map_err(|error| BusError::kafka("subscribe", &error))
-    } else {
-        assign_all(&consumer, topic, start)
+            .map_err(|error| BusError::kafka("subscribe", &error)),
+        Start::All(offset) => assign_all(&consumer, topic, |_| *offset),
+        Start::From(offsets) => assign_all(&consumer, topic, |partition| {
+            offsets
+                .get(&partition)
+                .map_or(Offset::Beginning, |next| Offset::Offset(*next))
+        }),
     };
     let failed = joined.is_err();
     let _ = started.send(joined);
@@ -434,7 +544,11 @@ fn consume_thread(
     }
 }
 
-fn assign_all(consumer: &BaseConsumer, topic: &str, start: Offset) -> Result<(), BusError> {
+fn assign_all(
+    consumer: &BaseConsumer,
+    topic: &str,
+    start: impl Fn(i32) -> Offset,
+) -> Result<(), BusError> {
     let metadata = consumer
         .fetch_metadata(Some(topic), REQUEST_TIMEOUT)
         .map_err(|error| BusError::kafka("fetch metadata", &error))?;
@@ -447,7 +561,7 @@ fn assign_all(consumer: &BaseConsumer, topic: &str, start: Offset) -> Result<(),
             });
         }
         for partition in topic_metadata.partitions() {
-            list.add_partition_offset(topic, partition.id(), start)
+            list.add_partition_offset(topic, partition.id(), start(partition.id()))
                 .map_err(|error| BusError::kafka("assign partitions", &error))?;
         }
     }

@@ -424,3 +424,63 @@ async fn exactly_once_aborts_on_an_injected_error_rewinds_and_loses_nothing() {
     // the isolation level, so neither resuming after a transaction nor read-committed visibility
     // can be observed on it (tansu has no EndTxn either).
 }
+
+/// Reads with `read_assigned` from `start` until `n_wanted` records arrived; returns them.
+async fn read_assigned_until(
+    config: &KafkaConfig,
+    start: std::collections::BTreeMap<i32, i64>,
+    n_wanted: usize,
+) -> Vec<(i32, i64, ReportId)> {
+    let shutdown = CancellationToken::new();
+    let stop = shutdown.clone();
+    let mut seen = Vec::new();
+    let deadline = tokio::time::sleep(Duration::from_secs(60));
+    let read = read_assigned(config, RAW, start, shutdown, |batch| {
+        for record in batch {
+            let id = record.record.unwrap().record_id;
+            seen.push((record.partition, record.offset, id));
+        }
+        if seen.len() >= n_wanted {
+            stop.cancel();
+        }
+        std::future::ready(Ok::<(), std::convert::Infallible>(()))
+    });
+    tokio::select! {
+        read = read => { read.unwrap(); }
+        () = deadline => panic!("read_assigned gave up"),
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_assigned_resumes_exactly_after_the_given_offsets() {
+    let mock = MockCluster::new(1).unwrap();
+    let config = mock_config(&mock, "assigned.");
+    let inputs = raw_records(21, 90);
+    publish(&config, RAW, inputs.clone()).await.unwrap();
+
+    let everything = read_assigned_until(&config, Default::default(), inputs.len()).await;
+    let all_ids: BTreeSet<ReportId> = everything.iter().map(|(_, _, id)| id.clone()).collect();
+    assert_eq!(all_ids.len(), inputs.len(), "each record once");
+    assert_eq!(everything.len(), inputs.len());
+
+    // A checkpoint part-way: the next offset of each partition after its first two records.
+    let mut checkpoint = std::collections::BTreeMap::new();
+    let mut before = BTreeSet::new();
+    for (partition, offset, id) in &everything {
+        if *offset < 2 {
+            before.insert(id.clone());
+            let next = checkpoint.entry(*partition).or_insert(0);
+            *next = (*next).max(offset + 1);
+        }
+    }
+    let rest = read_assigned_until(&config, checkpoint, inputs.len() - before.len()).await;
+    let rest_ids: BTreeSet<ReportId> = rest.iter().map(|(_, _, id)| id.clone()).collect();
+    assert_eq!(rest.len(), inputs.len() - before.len(), "nothing twice");
+    assert!(rest_ids.is_disjoint(&before));
+    assert_eq!(
+        rest_ids.union(&before).count(),
+        inputs.len(),
+        "nothing lost"
+    );
+}
