@@ -1,5 +1,6 @@
-//! `GroupCommitter`: one thread owns a `Journal`; concurrent submitters queue entries and every
-//! queued submission is appended in one transaction (one fsync for many submitters).
+//! `GroupCommitter`: one thread owns a `Journal`; concurrent submitters queue journal entries or
+//! ledger submissions, and everything queued is written in one transaction (one fsync for many
+//! submitters).
 
 use std::{
     sync::{
@@ -11,7 +12,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::{Appended, Journal, NewEntry, StoreError};
+use rusqlite::TransactionBehavior;
+
+use crate::{
+    Appended, Journal, LedgerOutcome, LedgerReceipt, NewEntry, NewSubmission, StoreError,
+    journal::append_in, ledger::submit_in,
+};
 
 /// Most entries one transaction takes from the queue (a single larger submission still goes in
 /// one transaction of its own).
@@ -20,11 +26,35 @@ const MAX_ENTRIES_PER_COMMIT: usize = 4096;
 const QUEUE_CAPACITY: usize = 1024;
 
 type Reply = Box<dyn FnOnce(Result<Vec<Appended>, StoreError>) + Send + 'static>;
+type LedgerReply = Box<dyn FnOnce(Result<Vec<LedgerReceipt>, StoreError>) + Send + 'static>;
 type Observer = Box<dyn FnMut(&CommitReport) + Send + 'static>;
 
-struct Submission {
-    entries: Vec<NewEntry>,
-    reply: Reply,
+/// One caller's queued work.
+enum Submission {
+    Append {
+        entries: Vec<NewEntry>,
+        reply: Reply,
+    },
+    Ledger {
+        submissions: Vec<NewSubmission>,
+        reply: LedgerReply,
+    },
+}
+
+impl Submission {
+    fn len(&self) -> usize {
+        match self {
+            Self::Append { entries, .. } => entries.len(),
+            Self::Ledger { submissions, .. } => submissions.len(),
+        }
+    }
+
+    fn fail(self, error: StoreError) {
+        match self {
+            Self::Append { reply, .. } => reply(Err(error)),
+            Self::Ledger { reply, .. } => reply(Err(error)),
+        }
+    }
 }
 
 /// What one group commit did, for the caller's metrics (this crate links no metrics crate).
@@ -32,9 +62,9 @@ struct Submission {
 pub struct CommitReport {
     /// Submissions answered by this transaction.
     pub n_submissions: usize,
-    /// Entries in the transaction.
+    /// Journal entries and ledger submissions in the transaction.
     pub n_entries: usize,
-    /// Entries that were new (the rest were duplicates).
+    /// Entries that were journaled (the rest were duplicates or rejected submissions).
     pub n_new: usize,
     /// Time of the append, fsync included.
     pub elapsed: Duration,
@@ -100,17 +130,10 @@ impl GroupCommitter {
         entries: Vec<NewEntry>,
         reply: impl FnOnce(Result<Vec<Appended>, StoreError>) + Send + 'static,
     ) {
-        let submission = Submission {
+        self.enqueue(Submission::Append {
             entries,
             reply: Box::new(reply),
-        };
-        let Some(sender) = &self.sender else {
-            (submission.reply)(Err(StoreError::CommitterStopped));
-            return;
-        };
-        if let Err(mpsc::SendError(submission)) = sender.send(submission) {
-            (submission.reply)(Err(StoreError::CommitterStopped));
-        }
+        });
     }
 
     /// `submit` and wait for the answer (for threads, not for async tasks).
@@ -123,6 +146,45 @@ impl GroupCommitter {
         reply_receiver
             .recv()
             .map_err(|_| StoreError::CommitterStopped)?
+    }
+
+    /// Queues ledger submissions (`Journal::submit`, grouped with everything else queued);
+    /// `reply` runs on the commit thread once their transaction has committed (or failed), so
+    /// an `Ok` receipt is durable. Payload fns run on the commit thread.
+    pub fn submit_submissions(
+        &self,
+        batch: Vec<NewSubmission>,
+        reply: impl FnOnce(Result<Vec<LedgerReceipt>, StoreError>) + Send + 'static,
+    ) {
+        self.enqueue(Submission::Ledger {
+            submissions: batch,
+            reply: Box::new(reply),
+        });
+    }
+
+    /// `submit_submissions` and wait for the answer (for threads, not for async tasks).
+    pub fn append_submissions_blocking(
+        &self,
+        batch: Vec<NewSubmission>,
+    ) -> Result<Vec<LedgerReceipt>, StoreError> {
+        let (reply_sender, reply_receiver) = mpsc::sync_channel(1);
+        self.submit_submissions(batch, move |result| {
+            // The receiver waits below; a failed send means it is gone and nobody cares.
+            let _ = reply_sender.send(result);
+        });
+        reply_receiver
+            .recv()
+            .map_err(|_| StoreError::CommitterStopped)?
+    }
+
+    fn enqueue(&self, submission: Submission) {
+        let Some(sender) = &self.sender else {
+            submission.fail(StoreError::CommitterStopped);
+            return;
+        };
+        if let Err(mpsc::SendError(submission)) = sender.send(submission) {
+            submission.fail(StoreError::CommitterStopped);
+        }
     }
 
     /// Transactions committed (or attempted) so far.
@@ -155,51 +217,117 @@ fn commit_loop(
     mut observer: Observer,
 ) -> Journal {
     while let Ok(first) = receiver.recv() {
-        let mut n_entries = first.entries.len();
+        let mut n_entries = first.len();
         let mut group = vec![first];
         while n_entries < MAX_ENTRIES_PER_COMMIT {
             let Ok(next) = receiver.try_recv() else {
                 break;
             };
-            n_entries += next.entries.len();
+            n_entries += next.len();
             group.push(next);
         }
-        let mut entries = Vec::with_capacity(n_entries);
-        let mut replies = Vec::with_capacity(group.len());
-        for submission in group {
-            replies.push((submission.entries.len(), submission.reply));
-            entries.extend(submission.entries);
-        }
+        let n_submissions = group.len();
 
         let started = Instant::now();
-        let result = journal.append(&entries);
+        let mut done = Vec::with_capacity(n_submissions);
+        let mut unwritten = group.into_iter();
+        let result = write_group(&mut journal, &mut unwritten, &mut done);
         let elapsed = started.elapsed();
         n_commits.fetch_add(1, Ordering::Relaxed);
         observer(&CommitReport {
-            n_submissions: replies.len(),
+            n_submissions,
             n_entries,
-            n_new: result.as_ref().map_or(0, |appended| {
-                appended.iter().filter(|one| one.is_new()).count()
-            }),
+            n_new: if result.is_ok() {
+                done.iter().map(Done::n_new).sum()
+            } else {
+                0
+            },
             elapsed,
             succeeded: result.is_ok(),
         });
 
         match result {
-            Ok(appended) => {
-                let mut remaining = appended.into_iter();
-                for (n_submitted, reply) in replies {
-                    reply(Ok(remaining.by_ref().take(n_submitted).collect()));
-                }
-            }
+            Ok(()) => done.into_iter().for_each(Done::answer),
             Err(error) => {
-                for (_, reply) in replies {
-                    reply(Err(error.clone()));
+                for one in done {
+                    one.fail(error.clone());
+                }
+                for submission in unwritten {
+                    submission.fail(error.clone());
                 }
             }
         }
     }
     journal
+}
+
+/// A submission written in the open group transaction, answered once it commits.
+enum Done {
+    Appended(Reply, Vec<Appended>),
+    Submitted(LedgerReply, Vec<LedgerReceipt>),
+}
+
+impl Done {
+    fn n_new(&self) -> usize {
+        match self {
+            Self::Appended(_, appended) => appended.iter().filter(|one| one.is_new()).count(),
+            Self::Submitted(_, receipts) => receipts
+                .iter()
+                .filter(|receipt| matches!(receipt.outcome, LedgerOutcome::Accepted { .. }))
+                .count(),
+        }
+    }
+
+    fn answer(self) {
+        match self {
+            Self::Appended(reply, appended) => reply(Ok(appended)),
+            Self::Submitted(reply, receipts) => reply(Ok(receipts)),
+        }
+    }
+
+    fn fail(self, error: StoreError) {
+        match self {
+            Self::Appended(reply, _) => reply(Err(error)),
+            Self::Submitted(reply, _) => reply(Err(error)),
+        }
+    }
+}
+
+/// Writes the submissions of `unwritten`, in order, in one transaction, moving each to `done`.
+/// On error the transaction rolls back; the submission that failed has been answered, the
+/// caller answers `done` and what is left in `unwritten`.
+fn write_group(
+    journal: &mut Journal,
+    unwritten: &mut std::vec::IntoIter<Submission>,
+    done: &mut Vec<Done>,
+) -> Result<(), StoreError> {
+    let transaction = journal
+        .connection
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::sqlite("begin a group commit"))?;
+    for submission in unwritten.by_ref() {
+        match submission {
+            Submission::Append { entries, reply } => match append_in(&transaction, &entries) {
+                Ok(appended) => done.push(Done::Appended(reply, appended)),
+                Err(error) => {
+                    reply(Err(error.clone()));
+                    return Err(error);
+                }
+            },
+            Submission::Ledger { submissions, reply } => {
+                match submit_in(&transaction, submissions) {
+                    Ok(receipts) => done.push(Done::Submitted(reply, receipts)),
+                    Err(error) => {
+                        reply(Err(error.clone()));
+                        return Err(error);
+                    }
+                }
+            }
+        }
+    }
+    transaction
+        .commit()
+        .map_err(StoreError::sqlite("commit a group"))
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub struct DeliveryOutcome {
 /// readers run beside the one writer, and writers wait for each other (busy timeout).
 #[derive(Debug)]
 pub struct Journal {
-    connection: Connection,
+    pub(crate) connection: Connection,
 }
 
 impl Journal {
@@ -99,33 +99,7 @@ impl Journal {
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite("begin an append"))?;
-        let mut results = Vec::with_capacity(entries.len());
-        {
-            let mut next_seq = last_seq_of(&transaction)? + 1;
-            let mut find = transaction
-                .prepare_cached("SELECT seq FROM journal WHERE report_id = ?1")
-                .map_err(StoreError::sqlite("prepare the journal lookup"))?;
-            let mut insert = transaction
-                .prepare_cached("INSERT INTO journal (seq, report_id, payload) VALUES (?1, ?2, ?3)")
-                .map_err(StoreError::sqlite("prepare the journal insert"))?;
-            for entry in entries {
-                let existing: Option<i64> = find
-                    .query_row([&entry.report_id], |row| row.get(0))
-                    .optional()
-                    .map_err(StoreError::sqlite("look up a report id"))?;
-                if let Some(seq) = existing {
-                    results.push(Appended::Duplicate {
-                        seq: to_u64(seq, "negative journal seq")?,
-                    });
-                    continue;
-                }
-                insert
-                    .execute(params![to_i64(next_seq)?, entry.report_id, entry.payload])
-                    .map_err(StoreError::sqlite("append to the journal"))?;
-                results.push(Appended::New { seq: next_seq });
-                next_seq += 1;
-            }
-        }
+        let results = append_in(&transaction, entries)?;
         transaction
             .commit()
             .map_err(StoreError::sqlite("commit an append"))?;
@@ -313,7 +287,40 @@ impl Journal {
     }
 }
 
-fn last_seq_of(connection: &Connection) -> Result<u64, StoreError> {
+/// `append` inside a transaction the caller commits.
+pub(crate) fn append_in(
+    transaction: &Connection,
+    entries: &[NewEntry],
+) -> Result<Vec<Appended>, StoreError> {
+    let mut results = Vec::with_capacity(entries.len());
+    let mut next_seq = last_seq_of(transaction)? + 1;
+    let mut find = transaction
+        .prepare_cached("SELECT seq FROM journal WHERE report_id = ?1")
+        .map_err(StoreError::sqlite("prepare the journal lookup"))?;
+    let mut insert = transaction
+        .prepare_cached("INSERT INTO journal (seq, report_id, payload) VALUES (?1, ?2, ?3)")
+        .map_err(StoreError::sqlite("prepare the journal insert"))?;
+    for entry in entries {
+        let existing: Option<i64> = find
+            .query_row([&entry.report_id], |row| row.get(0))
+            .optional()
+            .map_err(StoreError::sqlite("look up a report id"))?;
+        if let Some(seq) = existing {
+            results.push(Appended::Duplicate {
+                seq: to_u64(seq, "negative journal seq")?,
+            });
+            continue;
+        }
+        insert
+            .execute(params![to_i64(next_seq)?, entry.report_id, entry.payload])
+            .map_err(StoreError::sqlite("append to the journal"))?;
+        results.push(Appended::New { seq: next_seq });
+        next_seq += 1;
+    }
+    Ok(results)
+}
+
+pub(crate) fn last_seq_of(connection: &Connection) -> Result<u64, StoreError> {
     let seq: i64 = connection
         .prepare_cached("SELECT coalesce(max(seq), 0) FROM journal")
         .and_then(|mut statement| statement.query_row([], |row| row.get(0)))
@@ -321,11 +328,11 @@ fn last_seq_of(connection: &Connection) -> Result<u64, StoreError> {
     to_u64(seq, "negative journal seq")
 }
 
-fn to_u64(value: i64, what: &'static str) -> Result<u64, StoreError> {
+pub(crate) fn to_u64(value: i64, what: &'static str) -> Result<u64, StoreError> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt { what })
 }
 
-fn to_i64(value: u64) -> Result<i64, StoreError> {
+pub(crate) fn to_i64(value: u64) -> Result<i64, StoreError> {
     i64::try_from(value).map_err(|_| StoreError::Invalid {
         what: "seq",
         reason: "larger than i64::MAX",
@@ -333,7 +340,7 @@ fn to_i64(value: u64) -> Result<i64, StoreError> {
 }
 
 /// SQLite's LIMIT takes an i64; anything larger means "no limit".
-fn limit_param(limit: usize) -> i64 {
+pub(crate) fn limit_param(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 

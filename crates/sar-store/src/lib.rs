@@ -8,19 +8,29 @@
 //!   1, 2, 3... without gaps, idempotent by report id), `read_after`, and the sinks: `deliver`
 //!   (items inserted at most once per `(sink, report_id)` and the consumer checkpoint moved
 //!   forward, in one transaction), `checkpoint`, `sink_*`.
-//! - `committer`: `GroupCommitter`, a thread that owns a `Journal` and appends everything queued
-//!   by concurrent submitters in one transaction.
+//! - `ledger`: the intake ledger (`Journal::submit`: every submission, accepted, duplicate by
+//!   origin key or rejected, gets the next ledger seq in the transaction that journals it; rows
+//!   hash-chained, `verify_ledger`), `ledger_entry` for status lookups.
+//! - `committer`: `GroupCommitter`, a thread that owns a `Journal` and writes everything queued
+//!   by concurrent submitters (appends and ledger submissions) in one transaction.
+//! - `chain`: the sha256 hash chain shared by the append-only logs.
 //!
 //! Durability: WAL with `synchronous=FULL` fsyncs the log on every commit, so an `append` or
 //! `deliver` that returned `Ok` survives a process crash or power loss.
 
+mod chain;
 mod committer;
 mod journal;
+mod ledger;
 mod schema;
 
 pub use crate::committer::{CommitReport, GroupCommitter};
 pub use crate::journal::{
     Appended, DeliveryOutcome, Journal, JournalRecord, NewEntry, SinkItem, SinkRecord,
+};
+pub use crate::ledger::{
+    LedgerEntry, LedgerOutcome, LedgerReceipt, LedgerVerification, NewOutcome, NewSubmission,
+    PayloadFn,
 };
 
 /// Everything that can go wrong in the store. `Clone`, so one failed group commit can answer

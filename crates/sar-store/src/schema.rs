@@ -11,7 +11,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Migration `n` (1-based) brings the schema from version `n - 1` to `n`. Append only: never
 /// edit a landed migration.
-const MIGRATIONS: [&str; 1] = [
+const MIGRATIONS: [&str; 2] = [
     // 1: the journal, the sink items, the consumer checkpoints, the per-sink duplicate counters.
     "
     CREATE TABLE journal (
@@ -34,6 +34,37 @@ const MIGRATIONS: [&str; 1] = [
     CREATE TABLE sink_stats (
         sink TEXT PRIMARY KEY,
         duplicate_deliveries INTEGER NOT NULL CHECK (duplicate_deliveries >= 0)
+    ) WITHOUT ROWID;
+    ",
+    // 2: the intake ledger (every submission, hash-chained), its head, the origin keys of
+    // accepted reports.
+    "
+    CREATE TABLE ledger (
+        seq INTEGER PRIMARY KEY CHECK (seq > 0),
+        received_at TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        origin_key TEXT,
+        report_id TEXT NOT NULL,
+        body_sha256 TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'duplicate', 'rejected')),
+        journal_seq INTEGER CHECK (journal_seq > 0),
+        reason_code TEXT,
+        field_errors TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX ledger_by_report ON ledger (report_id, seq);
+    CREATE TABLE ledger_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE origins (
+        origin_key TEXT PRIMARY KEY,
+        report_id TEXT NOT NULL,
+        journal_seq INTEGER NOT NULL CHECK (journal_seq > 0)
     ) WITHOUT ROWID;
     ",
 ];
