@@ -460,7 +460,7 @@ async fn read_assigned_resumes_exactly_after_the_given_offsets() {
     publish(&config, RAW, inputs.clone()).await.unwrap();
 
     let everything = read_assigned_until(&config, Default::default(), inputs.len()).await;
-    let all_ids: BTreeSet<ReportId> = everything.iter().map(|(_, _, id)| id.clone()).collect();
+    let all_ids: BTreeSet<ReportId> = everything.iter().map(|(_, _, id)| *id).collect();
     assert_eq!(all_ids.len(), inputs.len(), "each record once");
     assert_eq!(everything.len(), inputs.len());
 
@@ -469,13 +469,13 @@ async fn read_assigned_resumes_exactly_after_the_given_offsets() {
     let mut before = BTreeSet::new();
     for (partition, offset, id) in &everything {
         if *offset < 2 {
-            before.insert(id.clone());
+            before.insert(*id);
             let next = checkpoint.entry(*partition).or_insert(0);
             *next = (*next).max(offset + 1);
         }
     }
     let rest = read_assigned_until(&config, checkpoint, inputs.len() - before.len()).await;
-    let rest_ids: BTreeSet<ReportId> = rest.iter().map(|(_, _, id)| id.clone()).collect();
+    let rest_ids: BTreeSet<ReportId> = rest.iter().map(|(_, _, id)| *id).collect();
     assert_eq!(rest.len(), inputs.len() - before.len(), "nothing twice");
     assert!(rest_ids.is_disjoint(&before));
     assert_eq!(
