@@ -3,7 +3,32 @@
 //! unambiguous encoding (a tag byte, then the length and bytes of a text, or the 8 bytes of an
 //! integer).
 
+use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
+
+use crate::{
+    StoreError,
+    journal::{to_i64, to_u64},
+};
+
+/// What a walk over a hash-chained log found; no gaps and no broken links = intact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChainVerification {
+    /// Rows present.
+    pub entries: u64,
+    /// The highest seq the log should hold (rows or head).
+    pub last_seq: u64,
+    /// Missing seqs, as inclusive ranges.
+    pub gaps: Vec<(u64, u64)>,
+    /// Seqs whose row hash or link to the previous row does not match.
+    pub broken_links: Vec<u64>,
+}
+
+impl ChainVerification {
+    pub fn is_ok(&self) -> bool {
+        self.gaps.is_empty() && self.broken_links.is_empty()
+    }
+}
 
 /// The previous hash of the first row of a chain.
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -45,11 +70,11 @@ fn hash_text(hasher: &mut Sha256, text: &str) {
 /// one.
 #[derive(Debug, Default)]
 pub(crate) struct ChainCheck {
-    pub(crate) entries: u64,
-    pub(crate) last_seq: u64,
+    entries: u64,
+    last_seq: u64,
     last_hash: Option<String>,
-    pub(crate) gaps: Vec<(u64, u64)>,
-    pub(crate) broken_links: Vec<u64>,
+    gaps: Vec<(u64, u64)>,
+    broken_links: Vec<u64>,
 }
 
 impl ChainCheck {
@@ -69,6 +94,15 @@ impl ChainCheck {
         }
         self.last_seq = seq;
         self.last_hash = Some(hash.to_owned());
+    }
+
+    pub(crate) fn finish(self) -> ChainVerification {
+        ChainVerification {
+            entries: self.entries,
+            last_seq: self.last_seq,
+            gaps: self.gaps,
+            broken_links: self.broken_links,
+        }
     }
 
     /// The head (last seq and hash written by the store) catches rows removed from the end.
@@ -91,4 +125,38 @@ impl ChainCheck {
         self.broken_links.sort_unstable();
         self.broken_links.dedup();
     }
+}
+
+/// The head row (`seq`, `hash`) of a log's head table (`ledger_head`, `audit_head`).
+pub(crate) fn read_head(
+    connection: &Connection,
+    table: &'static str,
+) -> Result<Option<(u64, String)>, StoreError> {
+    let head: Option<(i64, String)> = connection
+        .prepare_cached(&format!("SELECT seq, hash FROM {table} WHERE id = 1"))
+        .and_then(|mut statement| {
+            statement
+                .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()
+        })
+        .map_err(StoreError::sqlite("read a log head"))?;
+    head.map(|(seq, hash)| Ok((to_u64(seq, "negative log seq")?, hash)))
+        .transpose()
+}
+
+pub(crate) fn write_head(
+    connection: &Connection,
+    table: &'static str,
+    seq: u64,
+    hash: &str,
+) -> Result<(), StoreError> {
+    let seq = to_i64(seq)?;
+    connection
+        .prepare_cached(&format!(
+            "INSERT INTO {table} (id, seq, hash) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+        ))
+        .and_then(|mut statement| statement.execute(params![seq, hash]))
+        .map_err(StoreError::sqlite("move a log head"))?;
+    Ok(())
 }

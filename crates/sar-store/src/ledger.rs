@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::{
     Journal, StoreError,
-    chain::{self, ChainCheck, Part},
+    chain::{self, ChainCheck, ChainVerification, Part, read_head, write_head},
     journal::{last_seq_of, to_i64, to_u64},
 };
 
@@ -125,24 +125,8 @@ pub struct LedgerEntry {
     pub field_errors: Vec<(String, String)>,
 }
 
-/// What `verify_ledger` found; all empty = intact.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LedgerVerification {
-    /// Rows present.
-    pub entries: u64,
-    /// The highest seq the ledger should hold (rows or head).
-    pub last_seq: u64,
-    /// Missing seqs, as inclusive ranges.
-    pub gaps: Vec<(u64, u64)>,
-    /// Seqs whose row hash or link to the previous row does not match.
-    pub broken_links: Vec<u64>,
-}
-
-impl LedgerVerification {
-    pub fn is_ok(&self) -> bool {
-        self.gaps.is_empty() && self.broken_links.is_empty()
-    }
-}
+/// What `verify_ledger` found.
+pub type LedgerVerification = ChainVerification;
 
 impl Journal {
     /// Records `batch` in the ledger and journals the accepted ones, in ONE transaction: every
@@ -216,13 +200,8 @@ impl Journal {
                 &recomputed,
             );
         }
-        check.head(read_head(&self.connection)?);
-        Ok(LedgerVerification {
-            entries: check.entries,
-            last_seq: check.last_seq,
-            gaps: check.gaps,
-            broken_links: check.broken_links,
-        })
+        check.head(read_head(&self.connection, "ledger_head")?);
+        Ok(check.finish())
     }
 }
 
@@ -321,26 +300,13 @@ impl LedgerRow {
     }
 }
 
-fn read_head(connection: &Connection) -> Result<Option<(u64, String)>, StoreError> {
-    let head: Option<(i64, String)> = connection
-        .prepare_cached("SELECT seq, hash FROM ledger_head WHERE id = 1")
-        .and_then(|mut statement| {
-            statement
-                .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
-                .optional()
-        })
-        .map_err(StoreError::sqlite("read the ledger head"))?;
-    head.map(|(seq, hash)| Ok((to_u64(seq, "negative ledger seq")?, hash)))
-        .transpose()
-}
-
 /// `submit` inside a transaction the caller commits.
 pub(crate) fn submit_in(
     transaction: &Connection,
     batch: Vec<NewSubmission>,
 ) -> Result<Vec<LedgerReceipt>, StoreError> {
     let mut receipts = Vec::with_capacity(batch.len());
-    let (mut last_seq, mut last_hash) = match read_head(transaction)? {
+    let (mut last_seq, mut last_hash) = match read_head(transaction, "ledger_head")? {
         Some((seq, hash)) => (seq, hash),
         None => (0, chain::GENESIS.to_owned()),
     };
@@ -483,14 +449,7 @@ pub(crate) fn submit_in(
         last_hash = hash;
     }
     if !receipts.is_empty() {
-        let head_seq = to_i64(last_seq)?;
-        transaction
-            .prepare_cached(
-                "INSERT INTO ledger_head (id, seq, hash) VALUES (1, ?1, ?2)
-                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            )
-            .and_then(|mut statement| statement.execute(params![head_seq, last_hash]))
-            .map_err(StoreError::sqlite("move the ledger head"))?;
+        write_head(transaction, "ledger_head", last_seq, &last_hash)?;
     }
     Ok(receipts)
 }

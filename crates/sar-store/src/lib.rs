@@ -13,17 +13,25 @@
 //!   hash-chained, `verify_ledger`), `ledger_entry` for status lookups.
 //! - `committer`: `GroupCommitter`, a thread that owns a `Journal` and writes everything queued
 //!   by concurrent submitters (appends and ledger submissions) in one transaction.
+//! - `partners`: partner API keys (hashed secrets) and the signed batches seen (replays).
+//! - `status`: the status of each report as its submitter sees it.
+//! - `audit`: the audit log, append-only and hash-chained (`verify_audit`).
 //! - `chain`: the sha256 hash chain shared by the append-only logs.
 //!
 //! Durability: WAL with `synchronous=FULL` fsyncs the log on every commit, so an `append` or
 //! `deliver` that returned `Ok` survives a process crash or power loss.
 
+mod audit;
 mod chain;
 mod committer;
 mod journal;
 mod ledger;
+mod partners;
 mod schema;
+mod status;
 
+pub use crate::audit::{AuditEvent, AuditRecord, AuditVerification};
+pub use crate::chain::ChainVerification;
 pub use crate::committer::{CommitReport, GroupCommitter};
 pub use crate::journal::{
     Appended, DeliveryOutcome, Journal, JournalRecord, NewEntry, SinkItem, SinkRecord,
@@ -32,6 +40,8 @@ pub use crate::ledger::{
     LedgerEntry, LedgerOutcome, LedgerReceipt, LedgerVerification, NewOutcome, NewSubmission,
     PayloadFn,
 };
+pub use crate::partners::PartnerKey;
+pub use crate::status::{ReportStatus, StatusUpdate};
 
 /// Everything that can go wrong in the store. `Clone`, so one failed group commit can answer
 /// every submitter; SQLite errors are kept as their message (which names constraints, never

@@ -11,7 +11,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Migration `n` (1-based) brings the schema from version `n - 1` to `n`. Append only: never
 /// edit a landed migration.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // 1: the journal, the sink items, the consumer checkpoints, the per-sink duplicate counters.
     "
     CREATE TABLE journal (
@@ -66,6 +66,51 @@ const MIGRATIONS: [&str; 2] = [
         report_id TEXT NOT NULL,
         journal_seq INTEGER NOT NULL CHECK (journal_seq > 0)
     ) WITHOUT ROWID;
+    ",
+    // 3: partner keys, the signed batches seen (replay protection), the status of each report,
+    // the audit log (hash-chained) and its head.
+    "
+    CREATE TABLE partner_keys (
+        key_id TEXT PRIMARY KEY,
+        partner_id TEXT NOT NULL,
+        jurisdiction TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        signing_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX partner_keys_by_partner ON partner_keys (partner_id);
+    CREATE TABLE partner_batches (
+        partner_id TEXT NOT NULL,
+        batch_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (partner_id, batch_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE report_status (
+        report_id TEXT PRIMARY KEY,
+        stage TEXT NOT NULL,
+        outcome TEXT,
+        queue TEXT,
+        disposition TEXT,
+        at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY CHECK (seq > 0),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        role TEXT NOT NULL,
+        action TEXT NOT NULL,
+        purpose TEXT,
+        record_ids TEXT NOT NULL,
+        detail TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        hash TEXT NOT NULL
+    );
     ",
 ];
 
