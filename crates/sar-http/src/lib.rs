@@ -6,9 +6,11 @@
 //!   them and the [`Authenticated`] extractor handlers take.
 //! - `json`: a JSON body extractor whose rejections are problems naming the field.
 //! - `observe`: the request-metrics layer (`sarflow_http_*`, labelled by the matched route).
+//! - `client`: a small keep-alive HTTP/1.1 client for loopback (tests, load generators, tools).
 //! - `serve`: binds a listener and serves a router until a shutdown token fires.
 
 mod auth;
+pub mod client;
 mod json;
 mod observe;
 mod problem;
