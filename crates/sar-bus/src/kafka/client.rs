@@ -15,7 +15,7 @@ use rdkafka::{
     producer::{FutureProducer, FutureRecord},
     types::RDKafkaErrorCode,
 };
-use sar_model::records::Header;
+use sar_model::{ids::ReportId, records::Header};
 use sar_schema::{AvroRecord, Codec, Topic};
 use tokio::sync::mpsc;
 use tracing::{info, warn};
@@ -174,6 +174,34 @@ pub async fn publish<T: AvroRecord + Keyed + Send + 'static>(
         detail: error.to_string(),
     })??;
     produce_all(config, &config.topic_name(topic.name()), encoded).await
+}
+
+/// Publishes values already encoded for `topic` (Avro single-object encoding, e.g. read back
+/// from the embedded journal) with the same key and headers as [`publish`], and waits for every
+/// delivery. The value is not decoded: a consumer that cannot read it dead-letters it.
+pub async fn publish_encoded<T: AvroRecord>(
+    config: &KafkaConfig,
+    topic: Topic<T>,
+    messages: Vec<(ReportId, Vec<u8>)>,
+) -> Result<u64, BusError> {
+    let messages = messages
+        .into_iter()
+        .map(|(id, value)| {
+            let mut list = Vec::with_capacity(2);
+            if let Some(fingerprint) = headers::fingerprint_hex(&value) {
+                list.push(Header {
+                    key: headers::FINGERPRINT_HEADER.to_owned(),
+                    value: fingerprint.into_bytes(),
+                });
+            }
+            list.push(Header {
+                key: headers::TRACEPARENT_HEADER.to_owned(),
+                value: headers::next_traceparent(None, Some(&id)).into_bytes(),
+            });
+            (Some(id.to_string().into_bytes()), value, list)
+        })
+        .collect();
+    produce_all(config, &config.topic_name(topic.name()), messages).await
 }
 
 /// Publishes raw values with optional keys and no headers, unchecked: for poison-record tests.

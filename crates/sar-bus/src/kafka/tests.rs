@@ -484,3 +484,45 @@ async fn read_assigned_resumes_exactly_after_the_given_offsets() {
         "nothing lost"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_encoded_sends_journal_bytes_with_key_and_headers() {
+    let mock = MockCluster::new(1).unwrap();
+    let config = mock_config(&mock, "encoded.");
+    let codec = sar_schema::Codec::new().unwrap();
+    let inputs = raw_records(4, 10);
+    let messages = inputs
+        .iter()
+        .map(|record| (record.record_id, codec.encode(record).unwrap()))
+        .collect();
+    assert_eq!(
+        publish_encoded(&config, RAW, messages).await.unwrap(),
+        inputs.len() as u64
+    );
+    let read = read_until(&config, RAW, |records| records.len() >= inputs.len()).await;
+    let expected_ids: BTreeSet<ReportId> = inputs.iter().map(|record| record.record_id).collect();
+    assert_eq!(
+        ids(&read).into_iter().collect::<BTreeSet<_>>(),
+        expected_ids
+    );
+    for record in &read {
+        assert_eq!(
+            record.key.as_deref(),
+            Some(
+                record
+                    .record
+                    .as_ref()
+                    .unwrap()
+                    .record_id
+                    .to_string()
+                    .as_str()
+            )
+        );
+        assert!(
+            record
+                .headers
+                .iter()
+                .any(|header| header.key == FINGERPRINT_HEADER)
+        );
+    }
+}
