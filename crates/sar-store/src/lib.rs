@@ -15,6 +15,8 @@
 //!   by concurrent submitters (appends and ledger submissions) in one transaction.
 //! - `partners`: partner API keys (hashed secrets) and the signed batches seen (replays).
 //! - `status`: the status of each report as its submitter sees it.
+//! - `queue`: analyst queue items (claims with leases, dispositions, notes, possible-duplicate
+//!   links), each action in one transaction with its audit event.
 //! - `audit`: the audit log, append-only and hash-chained (`verify_audit`).
 //! - `chain`: the sha256 hash chain shared by the append-only logs.
 //!
@@ -27,6 +29,7 @@ mod committer;
 mod journal;
 mod ledger;
 mod partners;
+mod queue;
 mod schema;
 mod status;
 
@@ -41,6 +44,11 @@ pub use crate::ledger::{
     PayloadFn,
 };
 pub use crate::partners::PartnerKey;
+pub use crate::queue::{
+    ClaimResult, DisposeResult, Disposition, IngestOutcome, MAX_BULK_IDS, QueueActor, QueueCount,
+    QueueFilter, QueueItem, QueueItemInput, QueueNote, QueueScope, QueueSort, QueueState,
+    ReleaseResult,
+};
 pub use crate::status::{ReportStatus, StatusUpdate};
 
 /// Everything that can go wrong in the store. `Clone`, so one failed group commit can answer

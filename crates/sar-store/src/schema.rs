@@ -11,7 +11,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Migration `n` (1-based) brings the schema from version `n - 1` to `n`. Append only: never
 /// edit a landed migration.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     // 1: the journal, the sink items, the consumer checkpoints, the per-sink duplicate counters.
     "
     CREATE TABLE journal (
@@ -111,6 +111,55 @@ const MIGRATIONS: [&str; 3] = [
         seq INTEGER NOT NULL CHECK (seq > 0),
         hash TEXT NOT NULL
     );
+    ",
+    // 4: analyst queue items, their behaviour codes by hour (near-duplicate candidates), the
+    // possible-duplicate links (both directions), the notes.
+    "
+    CREATE TABLE queue_items (
+        report_id TEXT PRIMARY KEY,
+        queue TEXT NOT NULL,
+        priority INTEGER NOT NULL CHECK (priority >= 0),
+        score REAL NOT NULL,
+        jurisdiction TEXT NOT NULL,
+        jurisdiction_key TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        gate_outcome TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        received_unix INTEGER NOT NULL,
+        routed_at TEXT NOT NULL,
+        sla_due_at TEXT NOT NULL,
+        sla_due_unix INTEGER NOT NULL,
+        behavior_codes TEXT NOT NULL,
+        time_bucket INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'claimed', 'disposed')),
+        claimed_by TEXT,
+        lease_until_unix INTEGER,
+        disposition TEXT,
+        rationale TEXT,
+        disposed_by TEXT,
+        disposed_at TEXT,
+        payload BLOB NOT NULL
+    );
+    CREATE INDEX queue_items_by_queue ON queue_items (queue, state, priority, received_unix);
+    CREATE TABLE queue_item_codes (
+        behavior_code TEXT NOT NULL,
+        time_bucket INTEGER NOT NULL,
+        report_id TEXT NOT NULL,
+        PRIMARY KEY (behavior_code, time_bucket, report_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE queue_links (
+        report_id TEXT NOT NULL,
+        other_id TEXT NOT NULL,
+        PRIMARY KEY (report_id, other_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE queue_notes (
+        id INTEGER PRIMARY KEY,
+        report_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        at TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX queue_notes_by_item ON queue_notes (report_id, id);
     ",
 ];
 
