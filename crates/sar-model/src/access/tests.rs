@@ -1,3 +1,5 @@
+//! Tests of the caller model: permissions per role, the PII right, jurisdiction scope.
+
 use super::*;
 
 fn caller(role: Role, jurisdictions: &[&str], pii: bool) -> Caller {
