@@ -3,10 +3,11 @@
 //! by `--config` < `SARFLOW_<SERVICE>__<SECTION>__<KEY>` environment entries, then `--kafka`
 //! overrides the brokers. The reference files live in `deploy/config/` and a test parses each.
 
-use std::{collections::BTreeMap, path::PathBuf};
+use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::Context;
 use sar_bus::kafka::KafkaConfig;
+use sar_config::Secret;
 use sar_telemetry::TelemetryConfig;
 use serde::Deserialize;
 
@@ -84,6 +85,15 @@ pub(crate) struct RunConfig {
     /// The embedded bus.
     #[serde(default)]
     pub(crate) embedded: EmbeddedParams,
+    /// The HTTP API (intake, search, queues).
+    #[serde(default)]
+    pub(crate) http: HttpParams,
+    /// Bearer-token signing.
+    #[serde(default)]
+    pub(crate) auth: AuthParams,
+    /// The full-text index.
+    #[serde(default)]
+    pub(crate) index: IndexParams,
 }
 
 impl Default for RunConfig {
@@ -94,8 +104,77 @@ impl Default for RunConfig {
             telemetry: TelemetryConfig::default(),
             pipeline: PipelineParams::default(),
             embedded: EmbeddedParams::default(),
+            http: HttpParams::default(),
+            auth: AuthParams::default(),
+            index: IndexParams::default(),
         }
     }
+}
+
+/// The HTTP API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HttpParams {
+    /// Listen address; loopback by default: put a TLS-terminating proxy in front to expose it.
+    #[serde(default = "default_http_addr")]
+    pub(crate) addr: SocketAddr,
+}
+
+impl Default for HttpParams {
+    fn default() -> Self {
+        Self {
+            addr: default_http_addr(),
+        }
+    }
+}
+
+/// Loopback only: the API carries PII and must not be reachable from the network by accident.
+fn default_http_addr() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8470))
+}
+
+/// Token signing.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuthParams {
+    /// HS256 secret for bearer tokens (at least 32 bytes). When absent, a random one is kept in
+    /// `<data_dir>/token.secret` (created on first use, readable by its owner only).
+    #[serde(default)]
+    pub(crate) token_secret: Option<Secret<String>>,
+}
+
+/// The full-text index.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IndexParams {
+    /// Commit after this many documents...
+    #[serde(default = "default_commit_every_docs")]
+    pub(crate) commit_every_docs: usize,
+    /// ...or this long after the first uncommitted one, whichever comes first.
+    #[serde(
+        default = "default_commit_interval",
+        with = "sar_config::duration_text"
+    )]
+    pub(crate) commit_interval: Duration,
+}
+
+impl Default for IndexParams {
+    fn default() -> Self {
+        Self {
+            commit_every_docs: default_commit_every_docs(),
+            commit_interval: default_commit_interval(),
+        }
+    }
+}
+
+/// A tantivy commit costs a few milliseconds of fsync: batches of thousands amortise it.
+fn default_commit_every_docs() -> usize {
+    5_000
+}
+
+/// Freshness target is p95 submit -> searchable <= 2 s: commit at least every 500 ms.
+fn default_commit_interval() -> Duration {
+    Duration::from_millis(500)
 }
 
 /// The README's main job keeps its data next to where it is started.

@@ -11,14 +11,18 @@
 //! - `sarflow normalize | score | gate | route | process`: the pipeline stages as NDJSON filters.
 
 mod admin;
+mod admin_commands;
+mod api;
 mod codes;
 mod config;
+mod demo;
 mod filters;
 mod ingest;
 mod run;
 mod serve;
 mod stages;
 mod synth;
+mod tokens;
 mod topics;
 
 use std::{
@@ -65,6 +69,18 @@ enum Command {
     Produce(topics::ProduceArgs),
     /// Print a topic's records as NDJSON, decoded with their Avro schemas.
     Consume(topics::ConsumeArgs),
+    /// Issue partner API keys (stored hashed) for the feed.
+    #[command(subcommand)]
+    Keys(admin_commands::KeysCommand),
+    /// Verify the intake ledger (gap-free, hash-chained).
+    #[command(subcommand)]
+    Ledger(admin_commands::LedgerCommand),
+    /// Verify the audit trail's hash chain.
+    #[command(subcommand)]
+    Audit(admin_commands::AuditCommand),
+    /// Issue bearer tokens for users of a deployment.
+    #[command(subcommand)]
+    Tokens(tokens::TokensCommand),
     /// Print deterministic synthetic intake records.
     Synth(synth::SynthArgs),
     /// Print the NIEM PM-ISE SAR code lists as JSON.
@@ -88,6 +104,8 @@ pub enum Outcome {
     Success,
     /// A filter wrote error lines for this many input lines (the stream went on).
     LinesFailed(usize),
+    /// A verification (ledger, audit trail) found a gap or a broken link.
+    VerifyFailed,
 }
 
 /// Runs one command, writing its output to `output`.
@@ -107,6 +125,14 @@ pub fn run(cli: Cli, context: &Context, output: &mut dyn Write) -> anyhow::Resul
         Command::Produce(args) => topics::produce(&args, context, output),
         Command::Consume(args) => {
             topics::consume(&args, context, output).map(|()| Outcome::Success)
+        }
+        Command::Keys(command) => {
+            admin_commands::keys(&command, context, output).map(|()| Outcome::Success)
+        }
+        Command::Ledger(command) => admin_commands::ledger(&command, context, output),
+        Command::Audit(command) => admin_commands::audit(&command, context, output),
+        Command::Tokens(command) => {
+            tokens::tokens(&command, context, output).map(|()| Outcome::Success)
         }
         Command::Synth(args) => synth::synth(&args, output).map(|()| Outcome::Success),
         Command::Codes => codes::codes(output).map(|()| Outcome::Success),
@@ -130,6 +156,11 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// The current instant, as the stages take it.
 pub(crate) fn now() -> ZonedTime {
     ZonedTime::from_offset_date_time(time::OffsetDateTime::now_utc())
+}
+
+/// Seconds since the Unix epoch, for token lifetimes.
+pub(crate) fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// A file, or stdin when `path` is none or `-`.

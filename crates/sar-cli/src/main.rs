@@ -24,6 +24,13 @@ fn main() -> std::process::ExitCode {
             );
             std::process::ExitCode::FAILURE
         }
+        Ok(sar_cli::Outcome::VerifyFailed) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: verification failed (see the report above)"
+            );
+            std::process::ExitCode::FAILURE
+        }
         Err(error) if sar_cli::is_broken_pipe(&error) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "error: {error:#}");

@@ -37,11 +37,16 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     Context,
+    api::{self, Api, ApiParts, RoutedSource},
     config::{self, RunConfig},
+    demo,
     ingest::{self, IngestSummary},
     stages::Stages,
 };
 
+/// The SQLite file of a deployment's store in its data directory: journal, ledger, sinks,
+/// queues, audit trail and partner keys.
+pub(crate) const STORE_FILE: &str = "journal.sqlite";
 /// The consumer name of the embedded pipeline's checkpoint in the journal.
 const PIPELINE_CONSUMER: &str = "pipeline";
 /// Sink of routed records (the input of the index and the analyst queues).
@@ -70,6 +75,9 @@ pub(crate) struct RunArgs {
     /// Admin address for /metrics, /healthz and /readyz.
     #[arg(long)]
     admin_addr: Option<SocketAddr>,
+    /// Address of the HTTP API (intake, search, queues); default 127.0.0.1:8470, port 0 picks one.
+    #[arg(long)]
+    http_addr: Option<SocketAddr>,
     /// Accept the intake records (NDJSON) in this file, `-` for stdin.
     #[arg(long)]
     ingest: Option<PathBuf>,
@@ -94,6 +102,8 @@ struct RunSummary {
     routed: u64,
     dead_letters: u64,
     duplicate_deliveries: u64,
+    indexed_documents: u64,
+    queue_checkpoint: u64,
 }
 
 pub(crate) fn run(args: &RunArgs, context: &Context, output: &mut dyn Write) -> anyhow::Result<()> {
@@ -103,6 +113,9 @@ pub(crate) fn run(args: &RunArgs, context: &Context, output: &mut dyn Write) -> 
     }
     if let Some(admin_addr) = args.admin_addr {
         config.telemetry.admin_addr = Some(admin_addr);
+    }
+    if let Some(http_addr) = args.http_addr {
+        config.http.addr = http_addr;
     }
     if let Some(brokers) = &args.kafka {
         config.kafka.brokers.clone_from(brokers);
@@ -120,11 +133,13 @@ pub(crate) fn run(args: &RunArgs, context: &Context, output: &mut dyn Write) -> 
             .kafka
             .validate()
             .context("invalid kafka configuration")?;
-        return context.runtime.block_on(run_kafka(&config, args, stages));
+        return context
+            .runtime
+            .block_on(run_kafka(&config, args, stages, output));
     }
     let summary = context
         .runtime
-        .block_on(run_embedded(&config, args, stages))?;
+        .block_on(run_embedded(&config, args, stages, output))?;
     writeln!(output, "{}", serde_json::to_string(&summary)?)?;
     Ok(())
 }
@@ -154,12 +169,21 @@ async fn run_embedded(
     config: &RunConfig,
     args: &RunArgs,
     stages: Stages,
+    output: &mut dyn Write,
 ) -> anyhow::Result<RunSummary> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("failed to create {}", config.data_dir.display()))?;
-    let journal_path = config.data_dir.join("journal.sqlite");
-    let committer = Arc::new(GroupCommitter::spawn(
+    let journal_path = config.data_dir.join(STORE_FILE);
+    // Every commit (HTTP intake, feed batches, --ingest) wakes the feeder at once.
+    let new_records = Arc::new(Notify::new());
+    let wake_feeder = Arc::clone(&new_records);
+    let committer = Arc::new(GroupCommitter::spawn_with_observer(
         Journal::open(&journal_path).context("failed to open the journal")?,
+        move |report| {
+            if report.n_new > 0 {
+                wake_feeder.notify_one();
+            }
+        },
     ));
     let journal = Arc::new(Mutex::new(
         Journal::open(&journal_path).context("failed to open the journal")?,
@@ -222,7 +246,6 @@ async fn run_embedded(
         &mut stage_tasks,
     );
 
-    let new_records = Arc::new(Notify::new());
     let stop_feeding = CancellationToken::new();
     let feeder = tokio::spawn(feed(
         Arc::clone(&journal),
@@ -242,6 +265,21 @@ async fn run_embedded(
         progress_tx,
         metrics.clone(),
     ));
+    let api = Api::start(
+        ApiParts {
+            config,
+            store_path: &journal_path,
+            committer: Arc::clone(&committer),
+            codec: Arc::clone(&codec),
+            metrics: &metrics,
+            shutdown: &shutdown,
+        },
+        RoutedSource::Journal {
+            progress: progress_rx.clone(),
+        },
+    )
+    .await?;
+    readiness.set("api_listening", true);
 
     let mut intake_summary = IngestSummary::default();
     if let Some(input) = intake_source(args)? {
@@ -265,6 +303,9 @@ async fn run_embedded(
         );
     }
 
+    if args.demo && !args.until_drained {
+        demo::print_credentials(config, api.addr, output)?;
+    }
     if args.until_drained {
         let target = lock(&journal)?.last_seq()?;
         loop {
@@ -280,6 +321,16 @@ async fn run_embedded(
                 () = shutdown.cancelled() => break,
             }
         }
+        // And until the index and the queues have everything the sinks have.
+        let routed_through = *progress_rx.borrow();
+        while !shutdown.is_cancelled() {
+            api.flush_index().await?;
+            let (indexed, queued) = api.consumed_journal_seq()?;
+            if indexed >= routed_through && queued >= routed_through {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     } else {
         shutdown.cancelled().await;
     }
@@ -292,6 +343,8 @@ async fn run_embedded(
     }
     collector.await.context("the collector panicked")??;
     shutdown.cancel();
+    let indexed_documents = api.indexed_documents();
+    api.stop().await?;
     crate::admin::stop(admin).await;
     if let Ok(committer) = Arc::try_unwrap(committer) {
         committer
@@ -310,6 +363,8 @@ async fn run_embedded(
         dead_letters: journal.sink_count(DLQ_SINK)?,
         duplicate_deliveries: journal.duplicate_deliveries(ROUTED_SINK)?
             + journal.duplicate_deliveries(DLQ_SINK)?,
+        indexed_documents,
+        queue_checkpoint: journal.checkpoint(api::QUEUE_CONSUMER)?,
     })
 }
 
@@ -442,7 +497,12 @@ async fn collect(
     }
 }
 
-async fn run_kafka(config: &RunConfig, args: &RunArgs, stages: Stages) -> anyhow::Result<()> {
+async fn run_kafka(
+    config: &RunConfig,
+    args: &RunArgs,
+    stages: Stages,
+    output: &mut dyn Write,
+) -> anyhow::Result<()> {
     use sar_schema::{GATED, NORMALIZED, RAW, ROUTED, SCORED};
     let shutdown = sar_telemetry::shutdown_token();
     let metrics = Metrics::new();
@@ -493,10 +553,63 @@ async fn run_kafka(config: &RunConfig, args: &RunArgs, stages: Stages) -> anyhow
         &readiness,
         &shutdown,
     );
+    // The journal is the intake's outbox: a record is durable there before it is accepted, and
+    // the relay publishes it to the raw topic (acks=all) from its own checkpoint.
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("failed to create {}", config.data_dir.display()))?;
+    let journal_path = config.data_dir.join(STORE_FILE);
+    let new_records = Arc::new(Notify::new());
+    let wake_relay = Arc::clone(&new_records);
+    let committer = Arc::new(GroupCommitter::spawn_with_observer(
+        Journal::open(&journal_path).context("failed to open the journal")?,
+        move |report| {
+            if report.n_new > 0 {
+                wake_relay.notify_one();
+            }
+        },
+    ));
+    let journal = Arc::new(Mutex::new(
+        Journal::open(&journal_path).context("failed to open the journal")?,
+    ));
+    let codec = Arc::new(Codec::new()?);
+    let api = Api::start(
+        ApiParts {
+            config,
+            store_path: &journal_path,
+            committer: Arc::clone(&committer),
+            codec: Arc::clone(&codec),
+            metrics: &metrics,
+            shutdown: &shutdown,
+        },
+        RoutedSource::Kafka(config.kafka.clone()),
+    )
+    .await?;
+    readiness.set("api_listening", true);
+    let stop_relay = CancellationToken::new();
+    let relay_task = tokio::spawn(relay(
+        Arc::clone(&journal),
+        config.kafka.clone(),
+        config.embedded.batch_size,
+        Arc::clone(&new_records),
+        stop_relay.clone(),
+    ));
     if let Some(input) = intake_source(args)? {
-        let kafka_config = config.kafka.clone();
-        let published = publish_intake(input, &kafka_config).await?;
-        tracing::info!(published, "intake published to the raw topic");
+        let committer = Arc::clone(&committer);
+        let notify = Arc::clone(&new_records);
+        let summary = tokio::task::spawn_blocking(move || {
+            ingest::ingest_lines(input, &committer, &codec, || notify.notify_one())
+        })
+        .await
+        .context("the intake task panicked")??;
+        tracing::info!(
+            accepted = summary.accepted,
+            duplicates = summary.duplicates,
+            failed = summary.failed,
+            "intake journaled; the relay publishes it to the raw topic"
+        );
+    }
+    if args.demo {
+        demo::print_credentials(config, api.addr, output)?;
     }
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
@@ -510,8 +623,78 @@ async fn run_kafka(config: &RunConfig, args: &RunArgs, stages: Stages) -> anyhow
         }
     }
     shutdown.cancel();
+    stop_relay.cancel();
+    match relay_task.await.context("the relay panicked")? {
+        Ok(published) => tracing::info!(published, "relay stopped"),
+        Err(error) => {
+            tracing::error!(error = %format!("{error:#}"), "the relay failed");
+            first_error.get_or_insert(error);
+        }
+    }
+    if let Err(error) = api.stop().await {
+        first_error.get_or_insert(error);
+    }
     crate::admin::stop(admin).await;
+    if let Ok(committer) = Arc::try_unwrap(committer) {
+        committer
+            .shutdown()
+            .context("failed to close the journal writer")?;
+    }
     first_error.map_or(Ok(()), Err)
+}
+
+/// The consumer name of the Kafka relay's checkpoint in the journal.
+const RELAY_CONSUMER: &str = "kafka_relay";
+
+/// Publishes journal entries after the relay's checkpoint to the raw topic, a batch at a time,
+/// and advances the checkpoint once the batch is delivered (acks=all). A crash republishes at
+/// most the batch in flight; every consumer downstream is idempotent by report id.
+async fn relay(
+    journal: Arc<Mutex<Journal>>,
+    kafka_config: kafka::KafkaConfig,
+    batch_size: usize,
+    new_records: Arc<Notify>,
+    stop: CancellationToken,
+) -> anyhow::Result<u64> {
+    let mut cursor = lock(&journal)?.checkpoint(RELAY_CONSUMER)?;
+    let mut published = 0;
+    while !stop.is_cancelled() {
+        let reader = Arc::clone(&journal);
+        let entries = tokio::task::spawn_blocking(move || {
+            lock(&reader)?
+                .read_after(cursor, batch_size)
+                .context("failed to read the journal")
+        })
+        .await
+        .context("the journal reader panicked")??;
+        let Some(last) = entries.last().map(|entry| entry.seq) else {
+            tokio::select! {
+                () = new_records.notified() => {}
+                () = tokio::time::sleep(FEEDER_POLL) => {}
+                () = stop.cancelled() => {}
+            }
+            continue;
+        };
+        let mut messages = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let id = sar_model::ReportId::parse(&entry.report_id)
+                .map_err(|_| anyhow::anyhow!("journal entry {} has no report id", entry.seq))?;
+            messages.push((id, entry.payload));
+        }
+        published += kafka::publish_encoded(&kafka_config, sar_schema::RAW, messages)
+            .await
+            .context("failed to publish journal entries to the raw topic")?;
+        let writer = Arc::clone(&journal);
+        tokio::task::spawn_blocking(move || {
+            lock(&writer)?
+                .deliver(RELAY_CONSUMER, &[], last)
+                .context("failed to advance the relay checkpoint")
+        })
+        .await
+        .context("the checkpoint writer panicked")??;
+        cursor = last;
+    }
+    Ok(published)
 }
 
 /// Spawns one stage as a Kafka consumer-group task of this process.
@@ -545,47 +728,4 @@ fn spawn_kafka_stage<S: sar_bus::Stage>(
         .await
         .map(|_| ())
     });
-}
-
-/// Publishes intake lines to the raw topic in chunks; bad lines get error lines on stderr.
-async fn publish_intake(
-    input: Box<dyn std::io::BufRead + Send>,
-    config: &kafka::KafkaConfig,
-) -> anyhow::Result<u64> {
-    let (tx, mut rx) = mpsc::channel::<Vec<RawRecord>>(2);
-    let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        use std::io::BufRead as _;
-        let mut chunk = Vec::new();
-        for (line_idx, line) in input.lines().enumerate() {
-            let line = line.context("failed to read the intake input")?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            match sar_normalize::parse_intake(&line) {
-                Ok(submission) => chunk.push(ingest::wrap_submission(submission, crate::now())),
-                Err(reject) => crate::write_error_line(
-                    line_idx + 1,
-                    "intake",
-                    reject.code.as_str(),
-                    &reject.message,
-                    &reject.field_errors,
-                ),
-            }
-            if chunk.len() == 1_000 && tx.blocking_send(std::mem::take(&mut chunk)).is_err() {
-                return Ok(());
-            }
-        }
-        if !chunk.is_empty() {
-            let _ = tx.blocking_send(chunk);
-        }
-        Ok(())
-    });
-    let mut published = 0;
-    while let Some(chunk) = rx.recv().await {
-        published += kafka::publish(config, sar_schema::RAW, chunk)
-            .await
-            .context("failed to publish intake records")?;
-    }
-    reader.await.context("the intake reader panicked")??;
-    Ok(published)
 }

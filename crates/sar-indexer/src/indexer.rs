@@ -54,6 +54,39 @@ pub struct IndexerHandle {
     task: JoinHandle<Result<(), IndexerError>>,
 }
 
+/// See [`IndexerHandle::client`].
+#[derive(Debug, Clone)]
+pub struct IndexerClient {
+    commands: mpsc::Sender<Command>,
+}
+
+impl IndexerClient {
+    /// As [`IndexerHandle::apply`].
+    pub async fn apply(
+        &self,
+        records: Vec<RoutedRecord>,
+        checkpoint: String,
+    ) -> Result<(), IndexerError> {
+        self.commands
+            .send(Command::Apply {
+                records,
+                checkpoint,
+            })
+            .await
+            .map_err(|_| IndexerError::Stopped)
+    }
+
+    /// As [`IndexerHandle::flush`].
+    pub async fn flush(&self) -> Result<Option<String>, IndexerError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Flush { reply })
+            .await
+            .map_err(|_| IndexerError::Stopped)?;
+        answer.await.map_err(|_| IndexerError::Stopped)?
+    }
+}
+
 enum Command {
     Apply {
         records: Vec<RoutedRecord>,
@@ -102,23 +135,20 @@ impl IndexerHandle {
         records: Vec<RoutedRecord>,
         checkpoint: String,
     ) -> Result<(), IndexerError> {
-        self.commands
-            .send(Command::Apply {
-                records,
-                checkpoint,
-            })
-            .await
-            .map_err(|_| IndexerError::Stopped)
+        self.client().apply(records, checkpoint).await
     }
 
     /// Commits what is pending now; returns the last committed checkpoint.
     pub async fn flush(&self) -> Result<Option<String>, IndexerError> {
-        let (reply, answer) = oneshot::channel();
-        self.commands
-            .send(Command::Flush { reply })
-            .await
-            .map_err(|_| IndexerError::Stopped)?;
-        answer.await.map_err(|_| IndexerError::Stopped)?
+        self.client().flush().await
+    }
+
+    /// A cloneable sender of `apply` and `flush`, for drivers running beside the owner of the
+    /// handle (who alone can shut the task down).
+    pub fn client(&self) -> IndexerClient {
+        IndexerClient {
+            commands: self.commands.clone(),
+        }
     }
 
     /// The checkpoint of the last commit (starting with the one the index was opened at). It

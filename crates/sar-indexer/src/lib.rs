@@ -15,7 +15,7 @@ mod api;
 mod indexer;
 
 pub use crate::api::{SearchState, openapi, router};
-pub use crate::indexer::{IndexerConfig, IndexerHandle, spawn_indexer};
+pub use crate::indexer::{IndexerClient, IndexerConfig, IndexerHandle, spawn_indexer};
 
 /// Everything that can stop the indexer or fail a request to it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
