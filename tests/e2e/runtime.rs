@@ -409,6 +409,8 @@ fn run_embedded(data_dir: &Path, input: &Path, admin_port: u16, log: &Path) -> P
             "--until-drained",
             "--admin-addr",
             &admin,
+            "--http-addr",
+            "127.0.0.1:0",
         ],
         log,
     )
