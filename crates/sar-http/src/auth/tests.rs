@@ -1,3 +1,5 @@
+//! Tests of bearer tokens: issue and verify, refusals, the layer and the extractor.
+
 #![allow(clippy::unwrap_used)]
 
 use std::time::Duration;

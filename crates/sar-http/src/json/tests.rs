@@ -1,3 +1,5 @@
+//! Tests of the JSON body extractor: which problem each kind of bad body gets.
+
 #![allow(clippy::unwrap_used)]
 
 use serde::Deserialize;
