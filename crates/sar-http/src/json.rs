@@ -61,11 +61,7 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
                 serde_json::error::Category::Data => Problem::unprocessable(
                     "the body does not match the schema",
                     vec![FieldProblem::new(
-                        if path == "." {
-                            "(body)".to_owned()
-                        } else {
-                            path
-                        },
+                        field_path(&path, &inner),
                         data_problem(&inner),
                     )],
                 ),
@@ -81,6 +77,21 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         .end()
         .map_err(|_| Problem::bad_request("the body has data after the JSON document"))?;
     Ok(value)
+}
+
+/// The path of the field at fault: serde reports a missing field at its parent, so the field's
+/// own name (a schema name, never a value) is appended.
+fn field_path(path: &str, error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (path, missing) {
+        (".", Some(name)) => name.to_owned(),
+        (_, Some(name)) => format!("{path}.{name}"),
+        (".", None) => "(body)".to_owned(),
+        (_, None) => path.to_owned(),
+    }
 }
 
 /// serde's message without the value that was sent (it may be PII) and without its trailing

@@ -44,6 +44,9 @@ fn unknown_and_missing_fields_are_422() {
     );
     let missing = parse::<Body>(br#"{"items":[]}"#).unwrap_err();
     assert_eq!(missing.status, 422);
+    assert_eq!(missing.errors[0].field, "name", "{missing:?}");
+    let nested = parse::<Body>(br#"{"name":"x","items":[{}]}"#).unwrap_err();
+    assert_eq!(nested.errors[0].field, "items[0].count", "{nested:?}");
 }
 
 #[test]
