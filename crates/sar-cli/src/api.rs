@@ -100,7 +100,7 @@ impl Api {
         .context("failed to start the indexer")?;
         let queue = QueueService::open(
             parts.store_path,
-            sar_queue::QueueConfig::default(),
+            config.queue.clone(),
             parts.metrics.clone(),
         )
         .context("failed to open the analyst queues")?;

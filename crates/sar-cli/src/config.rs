@@ -70,7 +70,7 @@ pub(crate) struct StageServiceConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RunConfig {
-    /// Where the journal (and later the index and queues) live.
+    /// Where the store (journal, ledger, queues, audit trail) and the index live.
     #[serde(default = "default_data_dir")]
     pub(crate) data_dir: PathBuf,
     /// Used only with `--kafka`, which runs the stages over Kafka instead of the embedded bus.
@@ -94,6 +94,9 @@ pub(crate) struct RunConfig {
     /// The full-text index.
     #[serde(default)]
     pub(crate) index: IndexParams,
+    /// The analyst queues (SLAs, leases, page and bulk limits).
+    #[serde(default)]
+    pub(crate) queue: sar_queue::QueueConfig,
 }
 
 impl Default for RunConfig {
@@ -107,6 +110,7 @@ impl Default for RunConfig {
             http: HttpParams::default(),
             auth: AuthParams::default(),
             index: IndexParams::default(),
+            queue: sar_queue::QueueConfig::default(),
         }
     }
 }
