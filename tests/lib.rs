@@ -115,3 +115,100 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
 }
+
+/// A free TCP port on loopback (bound, then released: another process could take it first,
+/// which the tests accept as unlikely).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free loopback port")
+}
+
+/// Polls `condition` every 50 ms until it holds; panics naming `what` after `limit`.
+pub fn wait_for(what: &str, limit: std::time::Duration, mut condition: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !condition() {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A `sarflow` process with its stdout and stderr in files, killed (SIGKILL) when dropped.
+pub struct Spawned {
+    child: std::process::Child,
+    name: String,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+impl Spawned {
+    /// Starts `sarflow args` with `env` added; stdout goes to `<log>.out`, stderr (RUST_LOG=info)
+    /// to `<log>.log`.
+    pub fn start(name: &str, args: &[&str], env: &[(&str, &str)], log: &Path) -> Self {
+        let stdout = log.with_extension("out");
+        let stderr = log.with_extension("log");
+        let child = Command::new(sarflow_bin())
+            .args(args)
+            .envs(env.iter().copied())
+            .env("RUST_LOG", "info")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&stdout).expect("stdout file"))
+            .stderr(std::fs::File::create(&stderr).expect("stderr file"))
+            .spawn()
+            .expect("sarflow starts");
+        Self {
+            child,
+            name: name.to_owned(),
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Panics with the end of its log if the process has exited.
+    pub fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("{} exited with {status}:\n{}", self.name, self.log_tail());
+        }
+    }
+
+    /// The last 4,000 bytes of its stderr.
+    pub fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self.stderr).unwrap_or_default();
+        let start = log.len().saturating_sub(4_000);
+        let start = (start..log.len())
+            .find(|idx| log.is_char_boundary(*idx))
+            .unwrap_or(log.len());
+        log[start..].to_owned()
+    }
+
+    /// SIGKILL, and wait.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then the exit status and what it printed on stdout.
+    pub fn terminate(&mut self) -> (std::process::ExitStatus, String) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "failed to signal {}", self.name);
+        let status = self.child.wait().expect("wait for sarflow");
+        let stdout = std::fs::read_to_string(&self.stdout).unwrap_or_default();
+        (status, stdout)
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            #[allow(clippy::print_stderr)] // tells the person running the tests what was left
+            {
+                eprintln!("stopping {}", self.name);
+            }
+            self.kill();
+        }
+    }
+}

@@ -7,6 +7,7 @@
 mod avro;
 mod cli;
 mod descriptors;
+mod http;
 mod intake_schema;
 mod pipeline;
 mod runtime;
