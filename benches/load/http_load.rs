@@ -12,7 +12,7 @@
 //! cargo build --release -p sar-cli --bin sarflow -p sar-benches --bin http-load
 //! target/release/sarflow run --data-dir /tmp/bench-data &     # serves 127.0.0.1:8470
 //! TOKEN=$(target/release/sarflow tokens issue --data-dir /tmp/bench-data --role officer \
-//!     --subject bench --agency CA0000000 --jurisdiction '*')
+//!     --subject bench --agency BENCH-PD --jurisdiction '*')
 //! target/release/http-load intake --addr 127.0.0.1:8470 --token $TOKEN --count 100000 --concurrency 64
 //! ```
 
@@ -59,8 +59,19 @@ fn main() {
     }
 }
 
+/// The agency of the officer token the harness is given (`--agency`, default `BENCH-PD`): the
+/// intake accepts an officer's report only for the officer's own agency.
+fn agency() -> String {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|arg| arg == "--agency")
+        .and_then(|idx| args.get(idx + 1).cloned())
+        .unwrap_or_else(|| "BENCH-PD".to_owned())
+}
+
 /// Synthetic intake bodies with unique origins (a new system per run, so nothing is a duplicate).
 fn bodies(count: usize, seed: u64) -> Vec<Vec<u8>> {
+    let agency = agency();
     let config = sar_synth::SynthConfig {
         count,
         seed,
@@ -75,6 +86,7 @@ fn bodies(count: usize, seed: u64) -> Vec<Vec<u8>> {
             record.source.system.clone_from(&run);
             record.source.report_id = format!("r{idx}");
             record.channel = "officer".to_owned();
+            record.submitter.org_id.clone_from(&agency);
             serde_json::to_vec(&record).unwrap()
         })
         .collect()
@@ -162,7 +174,7 @@ const QUERIES: &[&str] = &[
     "behavior_codes=PHOTO",
     "q=drone&sort=score",
     "min_score=40&sort=received_at",
-    "q=vehicle&sector=ENRGY",
+    "q=vehicle&sectors=ENRG",
     "q=camera%20substation",
     "outcome=triage&limit=50",
 ];

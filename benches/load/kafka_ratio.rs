@@ -100,12 +100,14 @@ fn main() {
             "--ingest",
             intake.to_str().unwrap(),
             "--until-drained",
+            "--http-addr",
+            "127.0.0.1:0",
         ],
         None,
     );
     let elapsed = started.elapsed().as_secs_f64();
     println!(
-        "embedded chain (journal + 4 stages + sinks): {count} records in {elapsed:.2} s = {:.0} records/s; {}",
+        "embedded chain (ledger + journal + 4 stages + sinks + index + queues): {count} records in {elapsed:.2} s = {:.0} records/s; {}",
         count as f64 / elapsed,
         String::from_utf8_lossy(&summary).trim()
     );
