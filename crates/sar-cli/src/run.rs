@@ -171,23 +171,12 @@ async fn run_embedded(
     stages: Stages,
     output: &mut dyn Write,
 ) -> anyhow::Result<RunSummary> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("failed to create {}", config.data_dir.display()))?;
-    let journal_path = config.data_dir.join(STORE_FILE);
-    // Every commit (HTTP intake, feed batches, --ingest) wakes the feeder at once.
-    let new_records = Arc::new(Notify::new());
-    let wake_feeder = Arc::clone(&new_records);
-    let committer = Arc::new(GroupCommitter::spawn_with_observer(
-        Journal::open(&journal_path).context("failed to open the journal")?,
-        move |report| {
-            if report.n_new > 0 {
-                wake_feeder.notify_one();
-            }
-        },
-    ));
-    let journal = Arc::new(Mutex::new(
-        Journal::open(&journal_path).context("failed to open the journal")?,
-    ));
+    let Store {
+        journal_path,
+        new_records,
+        committer,
+        journal,
+    } = Store::open(config)?;
     let codec = Arc::new(Codec::new()?);
     let shutdown = sar_telemetry::shutdown_token();
     let metrics = Metrics::new();
@@ -555,22 +544,12 @@ async fn run_kafka(
     );
     // The journal is the intake's outbox: a record is durable there before it is accepted, and
     // the relay publishes it to the raw topic (acks=all) from its own checkpoint.
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("failed to create {}", config.data_dir.display()))?;
-    let journal_path = config.data_dir.join(STORE_FILE);
-    let new_records = Arc::new(Notify::new());
-    let wake_relay = Arc::clone(&new_records);
-    let committer = Arc::new(GroupCommitter::spawn_with_observer(
-        Journal::open(&journal_path).context("failed to open the journal")?,
-        move |report| {
-            if report.n_new > 0 {
-                wake_relay.notify_one();
-            }
-        },
-    ));
-    let journal = Arc::new(Mutex::new(
-        Journal::open(&journal_path).context("failed to open the journal")?,
-    ));
+    let Store {
+        journal_path,
+        new_records,
+        committer,
+        journal,
+    } = Store::open(config)?;
     let codec = Arc::new(Codec::new()?);
     let api = Api::start(
         ApiParts {
@@ -641,6 +620,43 @@ async fn run_kafka(
             .context("failed to close the journal writer")?;
     }
     first_error.map_or(Ok(()), Err)
+}
+
+/// The deployment's store, opened for a run: the group committer (whose every commit with new
+/// entries wakes whoever reads the journal next: the feeder, or the Kafka relay) and a reading
+/// connection.
+struct Store {
+    journal_path: PathBuf,
+    new_records: Arc<Notify>,
+    committer: Arc<GroupCommitter>,
+    journal: Arc<Mutex<Journal>>,
+}
+
+impl Store {
+    fn open(config: &RunConfig) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("failed to create {}", config.data_dir.display()))?;
+        let journal_path = config.data_dir.join(STORE_FILE);
+        let new_records = Arc::new(Notify::new());
+        let wake_reader = Arc::clone(&new_records);
+        let committer = Arc::new(GroupCommitter::spawn_with_observer(
+            Journal::open(&journal_path).context("failed to open the journal")?,
+            move |report| {
+                if report.n_new > 0 {
+                    wake_reader.notify_one();
+                }
+            },
+        ));
+        let journal = Arc::new(Mutex::new(
+            Journal::open(&journal_path).context("failed to open the journal")?,
+        ));
+        Ok(Self {
+            journal_path,
+            new_records,
+            committer,
+            journal,
+        })
+    }
 }
 
 /// The consumer name of the Kafka relay's checkpoint in the journal.
