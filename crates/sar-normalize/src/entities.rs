@@ -183,38 +183,39 @@ fn pattern_candidates(
             pii,
         });
     };
-    for found in present
-        .at
-        .then(|| patterns.email.find_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        push(found.start(), found.end(), EntityKind::Email, true);
+    // Each pattern is searched where its matches can be: the whole text, or on ASCII text only
+    // the regions around digit runs made of the bytes its matches are made of (`regions`).
+    let digits = |regex: &Regex, alphabet: &Alphabet, each: &mut dyn FnMut(regex::Match<'_>)| {
+        present.regions(text, alphabet, &mut |hay, from| {
+            let mut at = from;
+            while let Some(found) = regex.find_at(hay, at) {
+                at = found.end();
+                each(found);
+            }
+        });
+    };
+    if present.at {
+        // Rare; searched everywhere.
+        for found in patterns.email.find_iter(text) {
+            push(found.start(), found.end(), EntityKind::Email, true);
+        }
     }
-    let ssn_like = present.hyphen && present.digit_run >= 4;
-    for found in ssn_like
-        .then(|| patterns.ssn.find_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        push(found.start(), found.end(), EntityKind::SsnLike, true);
+    if present.hyphen && present.digit_run >= 4 {
+        digits(&patterns.ssn, &SSN_BYTES, &mut |found| {
+            push(found.start(), found.end(), EntityKind::SsnLike, true);
+        });
     }
-    let phone_like = present.phone_shape;
-    for found in phone_like
-        .then(|| patterns.phone.find_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        push(found.start(), found.end(), EntityKind::Phone, true);
+    if present.phone_shape {
+        digits(&patterns.phone, &PHONE_BYTES, &mut |found| {
+            push(found.start(), found.end(), EntityKind::Phone, true);
+        });
     }
     let money_like = present.digit_run >= 1
         && (present.dollar || text.contains("dollars") || text.contains("USD"));
-    for found in money_like
-        .then(|| patterns.money.find_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        push(found.start(), found.end(), EntityKind::Money, false);
+    if money_like {
+        digits(&patterns.money, &MONEY_BYTES, &mut |found| {
+            push(found.start(), found.end(), EntityKind::Money, false);
+        });
     }
     let times_possible = [
         present.colon,
@@ -223,104 +224,252 @@ fn pattern_candidates(
         present.digits4_hyphen,
         true,
     ];
-    for (regex, possible) in patterns.times.iter().zip(times_possible) {
+    let times_bytes = [
+        &CLOCK_BYTES,
+        &CLOCK_BYTES,
+        &SLASH_DATE_BYTES,
+        &ISO_DATE_BYTES,
+        &MONTH_DATE_BYTES,
+    ];
+    for ((regex, possible), alphabet) in patterns.times.iter().zip(times_possible).zip(times_bytes)
+    {
         if !possible || present.digit_run == 0 {
             continue;
         }
-        for found in regex.find_iter(text) {
+        digits(regex, alphabet, &mut |found| {
             let pii = is_date_of_birth(&text[..found.start()]);
             push(found.start(), found.end(), EntityKind::Time, pii);
-        }
+        });
     }
     if present.digit_run == 0 {
         // Every pattern below but the named-street one needs a digit (a plate or a VIN
         // without one is dropped).
-        for found in patterns.streets[1].find_iter(text) {
-            push(found.start(), found.end(), EntityKind::Place, residence);
-        }
+        named_streets(patterns, text, present, residence, &mut push);
         return;
     }
-    let military_like = present.digit_run >= 4;
-    for captures in military_like
-        .then(|| patterns.military_time.captures_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        if let Some(found) = captures.get(1) {
-            let pii = is_date_of_birth(&text[..found.start()]);
-            push(found.start(), found.end(), EntityKind::Time, pii);
-        }
-    }
-    for found in present
-        .upper_and_digit
-        .then(|| patterns.plate.find_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        let token = found.as_str();
-        let alnum = token.bytes().filter(u8::is_ascii_alphanumeric).count();
-        let has_digit = token.bytes().any(|b| b.is_ascii_digit());
-        let has_letter = token.bytes().any(|b| b.is_ascii_uppercase());
-        if (5..=8).contains(&alnum) && has_digit && has_letter {
-            let before = &text[..found.start()];
-            let kind = plate_or_id(token, before);
-            // `ABC 1234` is a plate only where the text says so: two words are too often a
-            // word and a number (`SSN 935`).
-            if token.contains(' ') && !after_plate_cue(before) {
-                continue;
+    if present.digit_run >= 4 && present.hours {
+        present.regions(text, &MILITARY_BYTES, &mut |hay, from| {
+            let mut at = from;
+            while let Some(captures) = patterns.military_time.captures_at(hay, at) {
+                let Some(whole) = captures.get(0) else { break };
+                at = whole.end();
+                if let Some(found) = captures.get(1) {
+                    let pii = is_date_of_birth(&text[..found.start()]);
+                    push(found.start(), found.end(), EntityKind::Time, pii);
+                }
             }
+        });
+    }
+    if present.upper_and_digit {
+        digits(&patterns.plate, &PLATE_BYTES, &mut |found| {
+            let token = found.as_str();
+            let alnum = token.bytes().filter(u8::is_ascii_alphanumeric).count();
+            let has_digit = token.bytes().any(|b| b.is_ascii_digit());
+            let has_letter = token.bytes().any(|b| b.is_ascii_uppercase());
+            if (5..=8).contains(&alnum) && has_digit && has_letter {
+                let before = &text[..found.start()];
+                let kind = plate_or_id(token, before);
+                // `ABC 1234` is a plate only where the text says so: two words are too often a
+                // word and a number (`SSN 935`).
+                if token.contains(' ') && !after_plate_cue(before) {
+                    return;
+                }
+                push(found.start(), found.end(), kind, true);
+            }
+        });
+    }
+    if present.digit_run >= 5 {
+        digits(&patterns.id_prefixed, &PLATE_BYTES, &mut |found| {
+            let kind = plate_or_id(found.as_str(), &text[..found.start()]);
             push(found.start(), found.end(), kind, true);
-        }
+        });
     }
-    let id_prefixed_like = present.digit_run >= 5;
-    for found in id_prefixed_like
-        .then(|| patterns.id_prefixed.find_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        let kind = plate_or_id(found.as_str(), &text[..found.start()]);
-        push(found.start(), found.end(), kind, true);
+    if present.digits5_in_hyphen_run {
+        present.regions(text, &ID_KEYWORD_BYTES, &mut |hay, from| {
+            let mut at = from;
+            while let Some(captures) = patterns.id_keyword.captures_at(hay, at) {
+                let Some(whole) = captures.get(0) else { break };
+                at = whole.end();
+                if let Some(number) = captures.get(1)
+                    && number.as_str().bytes().filter(u8::is_ascii_digit).count() >= 5
+                {
+                    push(number.start(), number.end(), EntityKind::IdLike, true);
+                }
+            }
+        });
     }
-    for captures in present
-        .digits5_in_hyphen_run
-        .then(|| patterns.id_keyword.captures_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        if let Some(number) = captures.get(1)
-            && number.as_str().bytes().filter(u8::is_ascii_digit).count() >= 5
-        {
-            push(number.start(), number.end(), EntityKind::IdLike, true);
-        }
+    if present.alnum_run >= 17 {
+        digits(&patterns.vin, &PLATE_BYTES, &mut |found| {
+            let token = found.as_str();
+            if token.bytes().any(|b| b.is_ascii_digit())
+                && token.bytes().any(|b| b.is_ascii_uppercase())
+            {
+                push(found.start(), found.end(), EntityKind::IdLike, true);
+            }
+        });
     }
-    for found in (present.alnum_run >= 17)
-        .then(|| patterns.vin.find_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        let token = found.as_str();
-        if token.bytes().any(|b| b.is_ascii_digit())
-            && token.bytes().any(|b| b.is_ascii_uppercase())
-        {
+    if present.digit_run >= 7 || present.dot {
+        digits(&patterns.long_number, &LONG_NUMBER_BYTES, &mut |found| {
             push(found.start(), found.end(), EntityKind::IdLike, true);
-        }
+        });
     }
-    let long_number_like = present.digit_run >= 7 || present.dot;
-    for found in long_number_like
-        .then(|| patterns.long_number.find_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        push(found.start(), found.end(), EntityKind::IdLike, true);
+    if present.digit_space_upper {
+        digits(&patterns.streets[0], &STREET_BYTES, &mut |found| {
+            push(found.start(), found.end(), EntityKind::Place, residence);
+        });
     }
-    let streets_possible = [present.digit_space_upper, true];
-    for (regex, possible) in patterns.streets.iter().zip(streets_possible) {
-        if !possible {
-            continue;
-        }
-        for found in regex.find_iter(text) {
+    named_streets(patterns, text, present, residence, &mut push);
+}
+
+/// `Main Street`: searched around each street word that follows a space.
+fn named_streets(
+    patterns: &Patterns,
+    text: &str,
+    present: &Present,
+    residence: bool,
+    push: &mut dyn FnMut(usize, usize, EntityKind, bool),
+) {
+    let search = &mut |hay: &str, from: usize| {
+        let mut at = from;
+        while let Some(found) = patterns.streets[1].find_at(hay, at) {
+            at = found.end();
             push(found.start(), found.end(), EntityKind::Place, residence);
         }
+    };
+    match &present.street_words {
+        None => search(text, 0),
+        Some(anchors) => regions_around(text, anchors, &NAMED_STREET_BYTES, search),
+    }
+}
+
+/// A set of bytes.
+type Alphabet = [bool; 256];
+
+const fn alphabet(ranges: &[(u8, u8)]) -> Alphabet {
+    let mut set = [false; 256];
+    let mut index = 0;
+    while index < ranges.len() {
+        let (mut byte, last) = ranges[index];
+        while byte <= last {
+            set[byte as usize] = true;
+            byte += 1;
+        }
+        index += 1;
+    }
+    set
+}
+
+/// `\s` on ASCII text.
+const SPACES: (u8, u8) = (b'\t', b'\r');
+const SPACE: (u8, u8) = (b' ', b' ');
+const DIGITS: (u8, u8) = (b'0', b'9');
+const UPPER: (u8, u8) = (b'A', b'Z');
+const LOWER: (u8, u8) = (b'a', b'z');
+const fn one(byte: u8) -> (u8, u8) {
+    (byte, byte)
+}
+
+// The bytes each pattern's matches are made of, on ASCII text.
+const SSN_BYTES: Alphabet = alphabet(&[DIGITS, one(b'-')]);
+const PHONE_BYTES: Alphabet = alphabet(&[
+    DIGITS,
+    one(b'+'),
+    one(b'-'),
+    one(b'.'),
+    SPACE,
+    one(b'('),
+    one(b')'),
+]);
+const MONEY_BYTES: Alphabet = alphabet(&[
+    DIGITS,
+    SPACES,
+    SPACE,
+    one(b'$'),
+    one(b','),
+    one(b'.'),
+    UPPER,
+    LOWER,
+]);
+const CLOCK_BYTES: Alphabet = alphabet(&[
+    DIGITS,
+    SPACES,
+    SPACE,
+    one(b':'),
+    one(b'.'),
+    one(b'A'),
+    one(b'a'),
+    one(b'P'),
+    one(b'p'),
+    one(b'M'),
+    one(b'm'),
+]);
+const SLASH_DATE_BYTES: Alphabet = alphabet(&[DIGITS, one(b'/')]);
+const ISO_DATE_BYTES: Alphabet = alphabet(&[DIGITS, one(b'-')]);
+const MONTH_DATE_BYTES: Alphabet =
+    alphabet(&[DIGITS, SPACES, SPACE, one(b'.'), one(b','), UPPER, LOWER]);
+const MILITARY_BYTES: Alphabet = alphabet(&[
+    DIGITS,
+    SPACES,
+    SPACE,
+    one(b'h'),
+    one(b'o'),
+    one(b'u'),
+    one(b'r'),
+    one(b's'),
+]);
+const PLATE_BYTES: Alphabet = alphabet(&[DIGITS, UPPER, one(b'-'), SPACE]);
+const ID_KEYWORD_BYTES: Alphabet = alphabet(&[
+    DIGITS,
+    SPACES,
+    SPACE,
+    UPPER,
+    LOWER,
+    one(b'.'),
+    one(b'#'),
+    one(b':'),
+    one(b'-'),
+]);
+const LONG_NUMBER_BYTES: Alphabet = alphabet(&[DIGITS, one(b'.')]);
+const STREET_BYTES: Alphabet = alphabet(&[
+    DIGITS,
+    SPACES,
+    SPACE,
+    UPPER,
+    LOWER,
+    one(b'.'),
+    one(b'\''),
+    one(b'-'),
+]);
+const NAMED_STREET_BYTES: Alphabet = alphabet(&[SPACES, SPACE, UPPER, LOWER]);
+
+/// Runs `search(haystack, from)` over the maximal runs of `alphabet` bytes holding one of the
+/// `anchors` (byte ranges, in order). `haystack` is the text up to one byte past the run, so
+/// `\b` at the run's end sees the real next byte; a match never holds a byte outside its
+/// pattern's alphabet, so it never crosses a run's ends, and the runs without an anchor hold
+/// no match.
+fn regions_around(
+    text: &str,
+    anchors: &[(usize, usize)],
+    alphabet: &Alphabet,
+    search: &mut dyn FnMut(&str, usize),
+) {
+    let bytes = text.as_bytes();
+    let mut done = 0;
+    for &(start, end) in anchors {
+        if start < done {
+            continue;
+        }
+        let mut from = start;
+        while from > done && alphabet[usize::from(bytes[from - 1])] {
+            from -= 1;
+        }
+        let mut to = end;
+        while to < bytes.len() && alphabet[usize::from(bytes[to])] {
+            to += 1;
+        }
+        done = to;
+        let context = (to + 1).min(bytes.len());
+        search(&text[..context], from);
     }
 }
 
@@ -358,6 +507,14 @@ struct Present {
     /// A run of uppercase letters, digits, `-` and spaces holding both an uppercase letter and
     /// a digit (a plate).
     upper_and_digit: bool,
+    /// A digit, maybe a whitespace byte, then `h` (`1913 hours`).
+    hours: bool,
+    /// The runs of ASCII digits (byte ranges), on ASCII text: every pattern that needs a digit
+    /// is searched only around them. `None`: every pattern is searched in the whole text.
+    digit_runs: Option<Vec<(usize, usize)>>,
+    /// The street words (`Street`, `Rd`, ...) after a whitespace byte, on ASCII text: the
+    /// named-street pattern is searched only around them. `None`: in the whole text.
+    street_words: Option<Vec<(usize, usize)>>,
 }
 
 impl Present {
@@ -378,6 +535,9 @@ impl Present {
             digit_ampm: true,
             digits5_in_hyphen_run: true,
             upper_and_digit: true,
+            hours: true,
+            digit_runs: None,
+            street_words: None,
         }
     }
 
@@ -387,6 +547,8 @@ impl Present {
             return Self::everything();
         }
         let mut present = Self::default();
+        let mut digit_runs = Vec::new();
+        let mut street_words = Vec::new();
         let (mut run, mut alnum_run) = (0usize, 0usize);
         // Length of the digit run that ended right before a `-. ` separator at `separator_at`.
         let mut separated_run = 0usize;
@@ -397,7 +559,7 @@ impl Present {
         let (mut run_upper, mut run_digit) = (false, false);
         let mut previous = [0u8; 2];
         for (index, &byte) in bytes.iter().enumerate() {
-            if byte.is_ascii_lowercase() && byte != b'a' && byte != b'p' {
+            if byte.is_ascii_lowercase() && !matches!(byte, b'a' | b'p' | b'h') {
                 // The common case, in short: a lowercase letter ends every run but the
                 // alphanumeric one and sets no flag.
                 run = 0;
@@ -410,6 +572,11 @@ impl Present {
             }
             let digit = byte.is_ascii_digit();
             if digit {
+                if run == 0 {
+                    digit_runs.push((index, index + 1));
+                } else if let Some(last) = digit_runs.last_mut() {
+                    last.1 = index + 1;
+                }
                 run += 1;
                 present.digit_run = present.digit_run.max(run);
                 if run == 4 && separator_at.wrapping_add(4) == index && separated_run >= 3 {
@@ -443,11 +610,19 @@ impl Present {
             } else if byte != b'-' && byte != b' ' {
                 (run_upper, run_digit) = (false, false);
             }
-            if byte.is_ascii_uppercase()
-                && is_regex_space(previous[1])
-                && previous[0].is_ascii_digit()
+            if byte.is_ascii_uppercase() && is_regex_space(previous[1]) {
+                if previous[0].is_ascii_digit() {
+                    present.digit_space_upper = true;
+                }
+                if let Some(word) = street_word(&bytes[index..]) {
+                    street_words.push((index, index + word));
+                }
+            }
+            if byte == b'h'
+                && (previous[1].is_ascii_digit()
+                    || (is_regex_space(previous[1]) && previous[0].is_ascii_digit()))
             {
-                present.digit_space_upper = true;
+                present.hours = true;
             }
             if matches!(byte, b'a' | b'A' | b'p' | b'P')
                 && (previous[1].is_ascii_digit()
@@ -466,8 +641,48 @@ impl Present {
             }
             previous = [previous[1], byte];
         }
+        present.digit_runs = Some(digit_runs);
+        present.street_words = Some(street_words);
         present
     }
+
+    /// Runs `search(haystack, from)` where a pattern needing a digit can match: the whole
+    /// text, or the regions of `alphabet` bytes around the digit runs.
+    fn regions(&self, text: &str, alphabet: &Alphabet, search: &mut dyn FnMut(&str, usize)) {
+        match &self.digit_runs {
+            None => search(text, 0),
+            Some(runs) => regions_around(text, runs, alphabet, search),
+        }
+    }
+}
+
+/// The length of the street word (`NAMED_STREET_SUFFIXES`) that `bytes` starts with, if the
+/// run of ASCII letters it starts with is one.
+fn street_word(bytes: &[u8]) -> Option<usize> {
+    let length = bytes
+        .iter()
+        .take_while(|byte| byte.is_ascii_alphabetic())
+        .count();
+    matches!(
+        &bytes[..length],
+        b"Street"
+            | b"St"
+            | b"Road"
+            | b"Rd"
+            | b"Avenue"
+            | b"Ave"
+            | b"Boulevard"
+            | b"Blvd"
+            | b"Drive"
+            | b"Lane"
+            | b"Ln"
+            | b"Way"
+            | b"Parkway"
+            | b"Pkwy"
+            | b"Highway"
+            | b"Hwy"
+    )
+    .then_some(length)
 }
 
 /// The last few characters before a match, lowercased, to read its context.
@@ -618,7 +833,7 @@ fn literal_candidates<'r>(
     // when it starts with a non-word character, at every position with its first byte), ASCII
     // case-insensitively; the same matches as an overlapping aho-corasick search, without
     // building an automaton per report.
-    let starts = word_starts(text);
+    let starts = WordStarts::new(text);
     let bytes = text.as_bytes();
     for (value, literal) in &literals {
         let value = value.as_bytes();
@@ -645,10 +860,8 @@ fn literal_candidates<'r>(
         };
         let first_is_word = value_starts_alphanumeric(value);
         if first_is_word {
-            for &start in &starts {
-                if bytes[start].eq_ignore_ascii_case(&first) {
-                    on_match(start);
-                }
+            for &start in starts.beginning_with(first) {
+                on_match(start);
             }
         } else {
             for (start, byte) in bytes.iter().enumerate() {
@@ -666,6 +879,42 @@ fn value_starts_alphanumeric(value: &[u8]) -> bool {
         .ok()
         .and_then(|value| value.chars().next())
         .is_some_and(char::is_alphanumeric)
+}
+
+/// The word starts of a text grouped by their first byte, ASCII-lowercased; in text order
+/// within a group.
+struct WordStarts {
+    /// `starts[group[b]..group[b + 1]]`: the starts whose first byte lowercases to `b`.
+    group: [usize; 257],
+    starts: Vec<usize>,
+}
+
+impl WordStarts {
+    fn new(text: &str) -> Self {
+        let all = word_starts(text);
+        let bytes = text.as_bytes();
+        let mut group = [0usize; 257];
+        for &start in &all {
+            group[usize::from(bytes[start].to_ascii_lowercase()) + 1] += 1;
+        }
+        for index in 1..group.len() {
+            group[index] += group[index - 1];
+        }
+        let mut next = group;
+        let mut starts = vec![0; all.len()];
+        for &start in &all {
+            let slot = &mut next[usize::from(bytes[start].to_ascii_lowercase())];
+            starts[*slot] = start;
+            *slot += 1;
+        }
+        Self { group, starts }
+    }
+
+    /// The word starts whose first byte equals `first`, ASCII case-insensitively.
+    fn beginning_with(&self, first: u8) -> &[usize] {
+        let first = usize::from(first.to_ascii_lowercase());
+        &self.starts[self.group[first]..self.group[first + 1]]
+    }
 }
 
 /// Byte offsets of the alphanumeric characters not preceded by an alphanumeric character.

@@ -337,6 +337,30 @@ fn the_prefilter_skips_nothing_that_matches_on_examples() {
     }
 }
 
+/// The same on the synthetic narratives, which hold times, plates, house numbers, ids and
+/// street names in context.
+#[test]
+fn the_prefilter_skips_nothing_that_matches_on_synthetic_narratives() {
+    for raw in sar_synth::canonical::raw_records(11, 600) {
+        let text = raw.submission.narrative;
+        let (filtered, all) = both_ways(&text);
+        assert_eq!(filtered, all, "{text:?}");
+    }
+}
+
+/// The street words the named-street search starts from are the pattern's suffixes.
+#[test]
+fn street_words_are_the_named_street_suffixes() {
+    for suffix in super::NAMED_STREET_SUFFIXES.split('|') {
+        assert_eq!(super::street_word(suffix.as_bytes()), Some(suffix.len()));
+        let followed = format!("{suffix}. x");
+        assert_eq!(super::street_word(followed.as_bytes()), Some(suffix.len()));
+        let longer = format!("{suffix}s");
+        assert_eq!(super::street_word(longer.as_bytes()), None, "{longer}");
+    }
+    assert_eq!(super::street_word(b"Dr"), None);
+}
+
 proptest! {
     #[test]
     fn the_prefilter_skips_nothing_that_matches(
@@ -346,9 +370,11 @@ proptest! {
                 "\u{b}", "-", ".", ":", "/", "@", "$", "#", ",", "am", "PM", "p.m.", "hours",
                 "St", "Street", "Main", "N", "Elm", "Road", "ABC", "X", "Z9", "dob", "born",
                 "id", "no", "account", "plate", "tag", "dollars", "USD", "March", "Jan.", "a",
-                "bob", "example.com", "3rd", "VIN", "HGCM8263",
+                "bob", "example.com", "3rd", "VIN", "HGCM8263", "(", ")", "+1", "hrs", "hr",
+                "h", "k", "M", "million", "Oct.", "St.", "Rd", "Way", "Pkwy", "AB-12", "_", "'",
+                "#12", "serial", "ref", "Z", "q", "Ave", "Drive",
             ]),
-            0..24,
+            0..32,
         )
     ) {
         let text: String = parts.concat();
