@@ -24,6 +24,11 @@ use crate::{
 const MAX_ENTRIES_PER_COMMIT: usize = 4096;
 /// Submissions that may wait in the queue; `submit` blocks beyond this (backpressure).
 const QUEUE_CAPACITY: usize = 1024;
+/// The checkpointer copies the WAL into the database file at most this often.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// SQLite's default `wal_autocheckpoint` (pages), restored when the committer hands the journal
+/// back.
+const DEFAULT_AUTOCHECKPOINT: i64 = 1000;
 
 type Reply = Box<dyn FnOnce(Result<Vec<Appended>, StoreError>) + Send + 'static>;
 type LedgerReply = Box<dyn FnOnce(Result<Vec<LedgerReceipt>, StoreError>) + Send + 'static>;
@@ -216,6 +221,7 @@ fn commit_loop(
     n_commits: &AtomicU64,
     mut observer: Observer,
 ) -> Journal {
+    let checkpointer = Checkpointer::start(&journal);
     while let Ok(first) = receiver.recv() {
         let mut n_entries = first.len();
         let mut group = vec![first];
@@ -246,6 +252,9 @@ fn commit_loop(
             succeeded: result.is_ok(),
         });
 
+        if let Some(checkpointer) = &checkpointer {
+            checkpointer.wake();
+        }
         match result {
             Ok(()) => done.into_iter().for_each(Done::answer),
             Err(error) => {
@@ -258,7 +267,71 @@ fn commit_loop(
             }
         }
     }
+    if let Some(checkpointer) = checkpointer {
+        checkpointer.stop(&journal);
+    }
     journal
+}
+
+/// Copies the WAL into the database file from a thread and connection of its own, so no commit
+/// waits for a checkpoint: the committer's connection has `wal_autocheckpoint` off while the
+/// checkpointer runs (a checkpoint never takes the write lock, and the commits stay durable by
+/// the WAL's fsync). Other connections keep their automatic checkpoints.
+struct Checkpointer {
+    wake: mpsc::SyncSender<()>,
+    thread: thread::JoinHandle<()>,
+}
+
+impl Checkpointer {
+    /// `None` (the committer then checkpoints as SQLite does by default) when the store has no
+    /// file name or the connection or thread cannot be had.
+    fn start(journal: &Journal) -> Option<Self> {
+        let path = journal
+            .connection
+            .path()
+            .filter(|path| !path.is_empty())?
+            .to_owned();
+        let mut connection = rusqlite::Connection::open(&path).ok()?;
+        crate::schema::configure(&mut connection).ok()?;
+        let (wake, woken) = mpsc::sync_channel::<()>(1);
+        let thread = thread::Builder::new()
+            .name("sar-store-ckpt".to_owned())
+            .spawn(move || {
+                while woken.recv().is_ok() {
+                    // PASSIVE: copies what no reader still needs, never waits for anyone. A
+                    // failure is retried at the next wake-up; the WAL only grows meanwhile.
+                    let _ =
+                        connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_row| Ok(()));
+                    thread::sleep(CHECKPOINT_EVERY);
+                }
+            })
+            .ok()?;
+        if set_autocheckpoint(journal, 0).is_err() {
+            drop(wake);
+            let _ = thread.join();
+            return None;
+        }
+        Some(Self { wake, thread })
+    }
+
+    /// Asks for a checkpoint (a no-op if one is already asked for).
+    fn wake(&self) {
+        let _ = self.wake.try_send(());
+    }
+
+    /// Stops the thread and gives the committer's connection its automatic checkpoints back.
+    fn stop(self, journal: &Journal) {
+        drop(self.wake);
+        let _ = self.thread.join();
+        // Should this fail, the connection only keeps checkpointing by hand: nothing is lost.
+        let _ = set_autocheckpoint(journal, DEFAULT_AUTOCHECKPOINT);
+    }
+}
+
+fn set_autocheckpoint(journal: &Journal, pages: i64) -> rusqlite::Result<i64> {
+    journal
+        .connection
+        .pragma_update_and_check(None, "wal_autocheckpoint", pages, |row| row.get(0))
 }
 
 /// A submission written in the open group transaction, answered once it commits.

@@ -85,7 +85,7 @@ impl Journal {
             message: error.to_string(),
         };
         let mut connection = Connection::open(path).map_err(open_error)?;
-        schema::configure(&connection).map_err(open_error)?;
+        schema::configure(&mut connection).map_err(open_error)?;
         schema::migrate(&mut connection)?;
         Ok(Self { connection })
     }

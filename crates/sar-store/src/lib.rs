@@ -2,8 +2,8 @@
 //! idempotent sinks keyed by report id. The only crate that links rusqlite; no network, no async.
 //!
 //! Layout:
-//! - `schema`: pragmas (WAL, `synchronous=FULL`, busy timeout) and the migrations, versioned by
-//!   `PRAGMA user_version`, applied on open.
+//! - `schema`: pragmas (WAL, `synchronous=FULL`, a busy handler of short naps) and the
+//!   migrations, versioned by `PRAGMA user_version`, applied on open.
 //! - `journal`: `Journal`, one connection to the file: `append` (one transaction per call, seqs
 //!   1, 2, 3... without gaps, idempotent by report id), `read_after`, and the sinks: `deliver`
 //!   (items inserted at most once per `(sink, report_id)` and the consumer checkpoint moved
@@ -12,7 +12,8 @@
 //!   origin key or rejected, gets the next ledger seq in the transaction that journals it; rows
 //!   hash-chained, `verify_ledger`), `ledger_entry` for status lookups.
 //! - `committer`: `GroupCommitter`, a thread that owns a `Journal` and writes everything queued
-//!   by concurrent submitters (appends and ledger submissions) in one transaction.
+//!   by concurrent submitters (appends and ledger submissions) in one transaction; a second
+//!   thread checkpoints the WAL so no commit waits for a checkpoint.
 //! - `partners`: partner API keys (hashed secrets) and the signed batches seen (replays).
 //! - `status`: the status of each report as its submitter sees it.
 //! - `queue`: analyst queue items (claims with leases, dispositions, notes, possible-duplicate

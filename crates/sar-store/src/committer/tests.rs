@@ -166,3 +166,47 @@ fn a_large_submission_is_answered_in_order() {
     );
     assert_eq!(committer.commits(), 1);
 }
+
+#[test]
+fn the_journal_comes_back_with_automatic_checkpoints() {
+    let store = store();
+    let committer = GroupCommitter::spawn(Journal::open(&store.path).unwrap());
+    committer
+        .append_blocking(vec![entry("a".to_owned())])
+        .unwrap();
+    let journal = committer.shutdown().unwrap();
+    let pages: i64 = journal
+        .connection
+        .pragma_query_value(None, "wal_autocheckpoint", |row| row.get(0))
+        .unwrap();
+    assert_eq!(pages, DEFAULT_AUTOCHECKPOINT);
+    assert_eq!(journal.last_seq().unwrap(), 1);
+}
+
+#[test]
+fn a_commit_waits_for_another_connections_write_lock() {
+    let store = store();
+    let committer = GroupCommitter::spawn(Journal::open(&store.path).unwrap());
+    let mut other = Journal::open(&store.path).unwrap();
+    let (locked_sender, locked) = mpsc::channel();
+    let (release_sender, release) = mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        let transaction = other
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        locked_sender.send(()).unwrap();
+        release.recv().unwrap();
+        transaction.commit().unwrap();
+    });
+    locked.recv().unwrap();
+    let (reply_sender, reply) = mpsc::channel();
+    committer.submit(vec![entry("b".to_owned())], move |result| {
+        reply_sender.send(result).unwrap();
+    });
+    // Whether the committer has met the taken lock yet or not, its commit must wait, not fail.
+    release_sender.send(()).unwrap();
+    holder.join().unwrap();
+    let appended = reply.recv().unwrap().unwrap();
+    assert_eq!(appended, vec![Appended::New { seq: 1 }]);
+}
