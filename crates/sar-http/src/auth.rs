@@ -5,7 +5,8 @@
 //! pass through untouched for the handler that owns them.
 
 use std::{
-    sync::Arc,
+    collections::HashMap,
+    sync::{Arc, Mutex},
     task::{Context, Poll},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -61,6 +62,38 @@ struct Claims {
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Tokens whose signature, issuer and role verified, by their full text (signature
+    /// included), so a repeated token skips the HMAC and the JSON; times are checked every call.
+    verified: Arc<Mutex<HashMap<String, Verified>>>,
+}
+
+/// Most tokens `TokenKeys` remembers; it forgets them all when full.
+const VERIFIED_CAPACITY: usize = 1024;
+
+/// A token that verified, with the times checked on every use.
+#[derive(Debug, Clone)]
+struct Verified {
+    caller: Caller,
+    iat: i64,
+    exp: i64,
+}
+
+impl Verified {
+    fn at(&self, now_unix: i64) -> Result<Caller, AuthError> {
+        check_times(self.iat, self.exp, now_unix)?;
+        Ok(self.caller.clone())
+    }
+}
+
+/// Expired, or issued in the future (both with `LEEWAY_SECONDS`).
+fn check_times(iat: i64, exp: i64, now_unix: i64) -> Result<(), AuthError> {
+    if exp.saturating_add(LEEWAY_SECONDS) <= now_unix {
+        return Err(AuthError::Expired);
+    }
+    if iat > now_unix.saturating_add(LEEWAY_SECONDS) {
+        return Err(AuthError::Invalid);
+    }
+    Ok(())
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -75,6 +108,7 @@ impl TokenKeys {
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            verified: Arc::default(),
         }
     }
 
@@ -102,30 +136,49 @@ impl TokenKeys {
 
     /// The caller a token names, if it verifies at `now_unix`.
     pub fn verify(&self, token: &str, now_unix: i64) -> Result<Caller, AuthError> {
+        let known = self
+            .verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(token)
+            .cloned();
+        if let Some(known) = known {
+            return known.at(now_unix);
+        }
         let mut validation = Validation::new(Algorithm::HS256);
-        // Expiry is checked below against the clock we were given, so tests can move it.
+        // Expiry is checked by `check_times` against the clock we were given, so tests can
+        // move it.
         validation.validate_exp = false;
         validation.required_spec_claims.clear();
         validation.set_issuer(&[ISSUER]);
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map_err(|_| AuthError::Invalid)?
             .claims;
-        if claims.exp.saturating_add(LEEWAY_SECONDS) <= now_unix {
-            return Err(AuthError::Expired);
-        }
-        if claims.iat > now_unix.saturating_add(LEEWAY_SECONDS) {
-            return Err(AuthError::Invalid);
-        }
+        check_times(claims.iat, claims.exp, now_unix)?;
         let role = Role::parse(&claims.role)
             .filter(|role| *role != Role::Partner)
             .ok_or(AuthError::UnknownRole)?;
-        Ok(Caller {
+        let caller = Caller {
             subject: claims.sub,
             role,
             agency: claims.agency,
             jurisdictions: claims.jurisdictions,
             pii: claims.pii,
-        })
+        };
+        let verified = Verified {
+            caller: caller.clone(),
+            iat: claims.iat,
+            exp: claims.exp,
+        };
+        let mut known = self
+            .verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if known.len() >= VERIFIED_CAPACITY {
+            known.clear();
+        }
+        known.insert(token.to_owned(), verified);
+        Ok(caller)
     }
 }
 

@@ -48,6 +48,23 @@ fn expired_foreign_and_garbled_tokens_are_refused() {
 }
 
 #[test]
+fn a_remembered_token_still_expires_and_its_forgeries_are_refused() {
+    let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+    let token = keys
+        .issue(&analyst(), Duration::from_secs(60), NOW)
+        .unwrap();
+    assert_eq!(keys.verify(&token, NOW).unwrap(), analyst());
+    assert_eq!(keys.clone().verify(&token, NOW + 1).unwrap(), analyst());
+    assert_eq!(keys.verify(&token, NOW + 3600), Err(AuthError::Expired));
+    assert_eq!(keys.verify(&token, NOW - 3600), Err(AuthError::Invalid));
+    let mut tampered = token.clone();
+    tampered.push('x');
+    assert_eq!(keys.verify(&tampered, NOW), Err(AuthError::Invalid));
+    let other = TokenKeys::new(b"secret-two");
+    assert_eq!(other.verify(&token, NOW), Err(AuthError::Invalid));
+}
+
+#[test]
 fn a_partner_role_is_never_accepted_from_a_token() {
     let keys = TokenKeys::new(b"secret");
     let mut partner = analyst();
