@@ -16,7 +16,7 @@ use sar_model::{
 };
 use sar_normalize::NormalizeConfig;
 use sar_schema::Codec;
-use sar_store::{NewOutcome, NewSubmission};
+use sar_store::{NewOutcome, NewSubmission, PayloadFn};
 
 /// The ledger channel of `POST /v1/reports`.
 pub const OFFICER_CHANNEL: &str = "officer_api";
@@ -199,15 +199,25 @@ impl Envelope {
             submission: intake,
         };
         // Encoded here once without the seq, so an encoding failure is an error of this request
-        // rather than of the commit thread; the commit thread falls back to these bytes (a valid
-        // raw record, only without its ledger seq) should the second encoding ever fail.
+        // rather than of the commit thread. The commit thread only splices the seq into these
+        // bytes (`with_ledger_seq`); should the layout ever not be the expected one, it encodes
+        // again, falling back to these bytes (a valid raw record, only without its ledger seq)
+        // should that fail.
         let without_seq = codec.encode(&record)?;
-        let codec = Arc::clone(codec);
-        let payload = Box::new(move |ledger_seq: u64| {
-            let mut record = record;
-            record.ledger_seq = i64::try_from(ledger_seq).ok();
-            codec.encode(&record).unwrap_or(without_seq)
-        });
+        let payload: PayloadFn = match ledger_seq_offset(&without_seq, &record) {
+            Some(offset) => Box::new(move |ledger_seq: u64| match i64::try_from(ledger_seq) {
+                Ok(seq) => with_ledger_seq(&without_seq, offset, seq),
+                Err(_) => without_seq,
+            }),
+            None => {
+                let codec = Arc::clone(codec);
+                Box::new(move |ledger_seq: u64| {
+                    let mut record = record;
+                    record.ledger_seq = i64::try_from(ledger_seq).ok();
+                    codec.encode(&record).unwrap_or(without_seq)
+                })
+            }
+        };
         Ok(NewSubmission {
             received_at: rfc3339(self.received_at),
             channel: sender.channel.to_owned(),
@@ -219,6 +229,49 @@ impl Envelope {
             outcome: NewOutcome::Accept { payload },
         })
     }
+}
+
+/// Length of the single-object header (`C3 01` and the 8-byte fingerprint) of an encoded record.
+const SINGLE_OBJECT_HEADER_LEN: usize = 10;
+
+/// Where the `ledger_seq` union of `encoded` (a `RawRecord` without a seq) starts, if the bytes
+/// are laid out as `sarflow.RawRecord` v1 says: header, `record_id` and `received_at` as Avro
+/// strings, then the union's `null` branch (a single 0).
+fn ledger_seq_offset(encoded: &[u8], record: &RawRecord) -> Option<usize> {
+    let mut expected = Vec::with_capacity(64);
+    avro_string(&mut expected, &record.record_id.to_string());
+    avro_string(&mut expected, &record.received_at.to_rfc3339());
+    let end = SINGLE_OBJECT_HEADER_LEN + expected.len();
+    let laid_out = encoded.get(SINGLE_OBJECT_HEADER_LEN..end) == Some(expected.as_slice())
+        && encoded.get(end) == Some(&0);
+    laid_out.then_some(end)
+}
+
+/// `encoded` with its `ledger_seq` union (the 0 at `offset`) set to the `long` branch and `seq`:
+/// the bytes `Codec::encode` gives for the record with that seq.
+fn with_ledger_seq(encoded: &[u8], offset: usize, seq: i64) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(encoded.len() + 10);
+    bytes.extend_from_slice(&encoded[..offset]);
+    avro_long(&mut bytes, 1);
+    avro_long(&mut bytes, seq);
+    bytes.extend_from_slice(&encoded[offset + 1..]);
+    bytes
+}
+
+/// Avro `long`: zigzag, then a little-endian base-128 varint.
+fn avro_long(bytes: &mut Vec<u8>, value: i64) {
+    let mut zigzag = ((value << 1) ^ (value >> 63)).cast_unsigned();
+    while zigzag >= 0x80 {
+        bytes.push((zigzag & 0x7f) as u8 | 0x80);
+        zigzag >>= 7;
+    }
+    bytes.push(zigzag as u8);
+}
+
+/// Avro `string`: the length as a `long`, then the UTF-8 bytes.
+fn avro_string(bytes: &mut Vec<u8>, text: &str) {
+    avro_long(bytes, i64::try_from(text.len()).unwrap_or(i64::MAX));
+    bytes.extend_from_slice(text.as_bytes());
 }
 
 #[cfg(test)]

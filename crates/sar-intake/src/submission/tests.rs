@@ -142,6 +142,51 @@ fn an_accepted_entry_encodes_the_raw_record_with_its_ledger_seq() {
 }
 
 #[test]
+fn the_ledger_seq_is_spliced_into_the_bytes_the_codec_gives() {
+    let codec = Codec::new().unwrap();
+    for (at, body) in [
+        (time::macros::datetime!(2026-03-01 10:00 UTC), "{}"),
+        (
+            time::macros::datetime!(2026-12-31 23:59:59.123456 UTC),
+            "[]",
+        ),
+    ] {
+        let envelope = Envelope::new(at, body.as_bytes());
+        let mut record = RawRecord {
+            record_id: envelope.report_id,
+            received_at: ZonedTime::from_offset_date_time(at),
+            ledger_seq: None,
+            submission: examples::intake_record(),
+        };
+        let without_seq = codec.encode(&record).unwrap();
+        let offset = ledger_seq_offset(&without_seq, &record).unwrap();
+        for seq in [0, 1, 63, 64, 8191, 8192, 1 << 40, i64::MAX] {
+            record.ledger_seq = Some(seq);
+            assert_eq!(
+                with_ledger_seq(&without_seq, offset, seq),
+                codec.encode(&record).unwrap(),
+                "seq {seq}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bytes_of_another_layout_are_not_spliced() {
+    let codec = Codec::new().unwrap();
+    let at = time::macros::datetime!(2026-03-01 10:00 UTC);
+    let record = RawRecord {
+        record_id: Envelope::new(at, b"").report_id,
+        received_at: ZonedTime::from_offset_date_time(at),
+        ledger_seq: Some(7),
+        submission: examples::intake_record(),
+    };
+    let with_seq = codec.encode(&record).unwrap();
+    assert_eq!(ledger_seq_offset(&with_seq, &record), None);
+    assert_eq!(ledger_seq_offset(&with_seq[..12], &record), None);
+}
+
+#[test]
 fn a_rejected_entry_keeps_the_field_problems() {
     let envelope = Envelope::new(time::OffsetDateTime::UNIX_EPOCH, b"x");
     let entry = envelope.reject(
