@@ -22,8 +22,8 @@ use sar_telemetry::{Metrics, Readiness};
 use tokio_util::sync::CancellationToken;
 
 pub use client::{
-    ConsumeOptions, ConsumedRecord, ReadError, TopicCreated, consume, create_topics, publish,
-    publish_encoded, publish_raw_bytes, read_assigned,
+    ConsumeOptions, ConsumedRecord, EncodedPublisher, ReadError, TopicCreated, consume,
+    create_topics, publish, publish_encoded, publish_raw_bytes, read_assigned,
 };
 pub use config::{KafkaConfig, MANAGED_KEYS};
 pub use headers::{FINGERPRINT_HEADER, TRACEPARENT_HEADER};

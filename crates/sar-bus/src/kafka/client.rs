@@ -184,7 +184,56 @@ pub async fn publish_encoded<T: AvroRecord>(
     topic: Topic<T>,
     messages: Vec<(ReportId, Vec<u8>)>,
 ) -> Result<u64, BusError> {
-    let messages = messages
+    produce_all(
+        config,
+        &config.topic_name(topic.name()),
+        encoded_messages(messages),
+    )
+    .await
+}
+
+/// A long-lived producer of already-encoded records to one topic (the journal relay): one
+/// client, its threads and its broker connections for every batch, where `publish_encoded`
+/// makes a producer per call.
+pub struct EncodedPublisher {
+    producer: FutureProducer,
+    topic: String,
+}
+
+impl std::fmt::Debug for EncodedPublisher {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("EncodedPublisher")
+            .field("topic", &self.topic)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EncodedPublisher {
+    /// A producer with the settings `publish_encoded` uses, for `topic`.
+    pub fn new<T: AvroRecord>(config: &KafkaConfig, topic: Topic<T>) -> Result<Self, BusError> {
+        config.validate()?;
+        let producer: FutureProducer = config
+            .producer_client(None)
+            .create()
+            .map_err(|error| BusError::kafka("create producer", &error))?;
+        Ok(Self {
+            producer,
+            topic: config.topic_name(topic.name()),
+        })
+    }
+
+    /// `publish_encoded` on this producer: every message delivered (acks as configured) or an
+    /// error.
+    pub async fn publish(&self, messages: Vec<(ReportId, Vec<u8>)>) -> Result<u64, BusError> {
+        produce_with(&self.producer, &self.topic, encoded_messages(messages)).await
+    }
+}
+
+/// Encoded records as raw messages: keyed by report id, with the fingerprint and traceparent
+/// headers.
+fn encoded_messages(messages: Vec<(ReportId, Vec<u8>)>) -> Vec<RawMessage> {
+    messages
         .into_iter()
         .map(|(id, value)| {
             let mut list = Vec::with_capacity(2);
@@ -200,8 +249,7 @@ pub async fn publish_encoded<T: AvroRecord>(
             });
             (Some(id.to_string().into_bytes()), value, list)
         })
-        .collect();
-    produce_all(config, &config.topic_name(topic.name()), messages).await
+        .collect()
 }
 
 /// Publishes raw values with optional keys and no headers, unchecked: for poison-record tests.
@@ -229,6 +277,14 @@ async fn produce_all(
         .producer_client(None)
         .create()
         .map_err(|error| BusError::kafka("create producer", &error))?;
+    produce_with(&producer, topic, messages).await
+}
+
+async fn produce_with(
+    producer: &FutureProducer,
+    topic: &str,
+    messages: Vec<RawMessage>,
+) -> Result<u64, BusError> {
     let mut futures = Vec::with_capacity(messages.len());
     for (key, value, list) in &messages {
         loop {
