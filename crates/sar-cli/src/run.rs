@@ -8,14 +8,16 @@
 //! passed it) and duplicates nothing (sinks are keyed by report id).
 //!
 //! Kafka mode (`--kafka BROKERS`): the same four stages as consumer-group services in one
-//! process, with intake published to the raw topic.
+//! process, with intake published to the raw topic; with `--external-stages` the stages run
+//! elsewhere (`sarflow serve <stage>`) and this process serves the API, the relay and the
+//! routed-record consumers.
 
 use std::{
     io::Write,
     net::SocketAddr,
     path::PathBuf,
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use anyhow::Context as _;
@@ -88,6 +90,10 @@ pub(crate) struct RunArgs {
     /// (embedded mode only).
     #[arg(long)]
     until_drained: bool,
+    /// With --kafka: serve the API, the intake relay and the routed-record consumers only; the
+    /// four stages run elsewhere as `sarflow serve <stage>` services.
+    #[arg(long, requires = "kafka")]
+    external_stages: bool,
 }
 
 /// The line `run` prints when it stops.
@@ -502,46 +508,50 @@ async fn run_kafka(
         .await
         .context("failed to create the topics")?;
     let mut tasks = JoinSet::new();
-    spawn_kafka_stage(
-        &mut tasks,
-        stages.normalize,
-        config,
-        RAW,
-        NORMALIZED,
-        &metrics,
-        &readiness,
-        &shutdown,
-    );
-    spawn_kafka_stage(
-        &mut tasks,
-        stages.score,
-        config,
-        NORMALIZED,
-        SCORED,
-        &metrics,
-        &readiness,
-        &shutdown,
-    );
-    spawn_kafka_stage(
-        &mut tasks,
-        stages.gate,
-        config,
-        SCORED,
-        GATED,
-        &metrics,
-        &readiness,
-        &shutdown,
-    );
-    spawn_kafka_stage(
-        &mut tasks,
-        stages.route,
-        config,
-        GATED,
-        ROUTED,
-        &metrics,
-        &readiness,
-        &shutdown,
-    );
+    if args.external_stages {
+        tracing::info!("the stages run elsewhere (sarflow serve <stage>)");
+    } else {
+        spawn_kafka_stage(
+            &mut tasks,
+            stages.normalize,
+            config,
+            RAW,
+            NORMALIZED,
+            &metrics,
+            &readiness,
+            &shutdown,
+        );
+        spawn_kafka_stage(
+            &mut tasks,
+            stages.score,
+            config,
+            NORMALIZED,
+            SCORED,
+            &metrics,
+            &readiness,
+            &shutdown,
+        );
+        spawn_kafka_stage(
+            &mut tasks,
+            stages.gate,
+            config,
+            SCORED,
+            GATED,
+            &metrics,
+            &readiness,
+            &shutdown,
+        );
+        spawn_kafka_stage(
+            &mut tasks,
+            stages.route,
+            config,
+            GATED,
+            ROUTED,
+            &metrics,
+            &readiness,
+            &shutdown,
+        );
+    }
     // The journal is the intake's outbox: a record is durable there before it is accepted, and
     // the relay publishes it to the raw topic (acks=all) from its own checkpoint.
     let Store {
@@ -591,6 +601,9 @@ async fn run_kafka(
         demo::print_credentials(config, api.addr, output)?;
     }
     let mut first_error = None;
+    if args.external_stages {
+        shutdown.cancelled().await;
+    }
     while let Some(joined) = tasks.join_next().await {
         let result = joined
             .context("a stage panicked")
@@ -662,9 +675,12 @@ impl Store {
 /// The consumer name of the Kafka relay's checkpoint in the journal.
 const RELAY_CONSUMER: &str = "kafka_relay";
 
-/// Publishes journal entries after the relay's checkpoint to the raw topic, a batch at a time,
-/// and advances the checkpoint once the batch is delivered (acks=all). A crash republishes at
-/// most the batch in flight; every consumer downstream is idempotent by report id.
+/// Publishes journal entries after the relay's checkpoint to the raw topic, a batch at a time
+/// (acks=all), and stores the checkpoint at most every `RELAY_CHECKPOINT_EVERY` and whenever it
+/// catches up: each stored checkpoint is a write transaction (and an fsync) that would otherwise
+/// compete with the intake's group commits once per batch. A crash republishes what was
+/// published since the last stored checkpoint; every consumer downstream is idempotent by
+/// report id.
 async fn relay(
     journal: Arc<Mutex<Journal>>,
     kafka_config: kafka::KafkaConfig,
@@ -672,7 +688,11 @@ async fn relay(
     new_records: Arc<Notify>,
     stop: CancellationToken,
 ) -> anyhow::Result<u64> {
+    let publisher = kafka::EncodedPublisher::new(&kafka_config, sar_schema::RAW)
+        .context("failed to create the relay's producer")?;
     let mut cursor = lock(&journal)?.checkpoint(RELAY_CONSUMER)?;
+    let mut stored = cursor;
+    let mut stored_at = Instant::now();
     let mut published = 0;
     while !stop.is_cancelled() {
         let reader = Arc::clone(&journal);
@@ -684,6 +704,10 @@ async fn relay(
         .await
         .context("the journal reader panicked")??;
         let Some(last) = entries.last().map(|entry| entry.seq) else {
+            if stored < cursor {
+                store_relay_checkpoint(&journal, cursor).await?;
+                (stored, stored_at) = (cursor, Instant::now());
+            }
             tokio::select! {
                 () = new_records.notified() => {}
                 () = tokio::time::sleep(FEEDER_POLL) => {}
@@ -697,20 +721,35 @@ async fn relay(
                 .map_err(|_| anyhow::anyhow!("journal entry {} has no report id", entry.seq))?;
             messages.push((id, entry.payload));
         }
-        published += kafka::publish_encoded(&kafka_config, sar_schema::RAW, messages)
+        published += publisher
+            .publish(messages)
             .await
             .context("failed to publish journal entries to the raw topic")?;
-        let writer = Arc::clone(&journal);
-        tokio::task::spawn_blocking(move || {
-            lock(&writer)?
-                .deliver(RELAY_CONSUMER, &[], last)
-                .context("failed to advance the relay checkpoint")
-        })
-        .await
-        .context("the checkpoint writer panicked")??;
         cursor = last;
+        if stored_at.elapsed() >= RELAY_CHECKPOINT_EVERY {
+            store_relay_checkpoint(&journal, cursor).await?;
+            (stored, stored_at) = (cursor, Instant::now());
+        }
+    }
+    if stored < cursor {
+        store_relay_checkpoint(&journal, cursor).await?;
     }
     Ok(published)
+}
+
+/// How often at most the relay stores its checkpoint while it has entries to publish.
+const RELAY_CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+async fn store_relay_checkpoint(journal: &Arc<Mutex<Journal>>, through: u64) -> anyhow::Result<()> {
+    let writer = Arc::clone(journal);
+    tokio::task::spawn_blocking(move || {
+        lock(&writer)?
+            .deliver(RELAY_CONSUMER, &[], through)
+            .context("failed to advance the relay checkpoint")
+    })
+    .await
+    .context("the checkpoint writer panicked")??;
+    Ok(())
 }
 
 /// Spawns one stage as a Kafka consumer-group task of this process.
