@@ -1,7 +1,7 @@
 //! The HTTP load harness, against a running `sarflow run` on loopback:
 //!
 //! - `intake`: POST `--count` synthetic officer reports over `--concurrency` keep-alive
-//!   connections; prints accepts/s and the p50/p99 latency of each answer (durable before it is
+//!   connections (driven by `--threads` client threads, default 1); prints accepts/s and the p50/p99 latency of each answer (durable before it is
 //!   sent: the journal's group commit).
 //! - `search`: `--count` searches drawn from a fixed query mix over `--concurrency` connections;
 //!   prints p50/p99.
@@ -42,10 +42,21 @@ fn main() {
     let count: usize = flag("--count").map_or(10_000, |text| text.parse().unwrap());
     let concurrency: usize = flag("--concurrency").map_or(32, |text| text.parse().unwrap());
     let seed: u64 = flag("--seed").map_or(11, |text| text.parse().unwrap());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    // One thread by default: the harness shares the machine's cores with the server it
+    // measures, and a single event loop drives hundreds of keep-alive connections.
+    let threads: usize = flag("--threads").map_or(1, |text| text.parse().unwrap());
+    let runtime = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+            .unwrap()
+    };
     match mode.as_str() {
         "intake" => runtime.block_on(intake(addr, token, count, concurrency, seed)),
         "search" => runtime.block_on(search(addr, token, count, concurrency)),
@@ -54,7 +65,7 @@ fn main() {
             runtime.block_on(freshness(addr, token, search_token, count, seed));
         }
         _ => panic!(
-            "usage: http-load intake|search|freshness --addr A --token T [--count N] [--concurrency C]"
+            "usage: http-load intake|search|freshness --addr A --token T [--count N] [--concurrency C] [--threads T]"
         ),
     }
 }
