@@ -231,15 +231,24 @@ fn pattern_candidates(
         &ISO_DATE_BYTES,
         &MONTH_DATE_BYTES,
     ];
-    for ((regex, possible), alphabet) in patterns.times.iter().zip(times_possible).zip(times_bytes)
-    {
+    let times = patterns.times.iter().zip(times_possible).zip(times_bytes);
+    for (index, ((regex, possible), alphabet)) in times.enumerate() {
         if !possible || present.digit_run == 0 {
             continue;
         }
-        digits(regex, alphabet, &mut |found| {
-            let pii = is_date_of_birth(&text[..found.start()]);
-            push(found.start(), found.end(), EntityKind::Time, pii);
-        });
+        let search = &mut |hay: &str, from: usize| {
+            let mut at = from;
+            while let Some(found) = regex.find_at(hay, at) {
+                at = found.end();
+                let pii = is_date_of_birth(&text[..found.start()]);
+                push(found.start(), found.end(), EntityKind::Time, pii);
+            }
+        };
+        match (index == 4, &present.month_days) {
+            // `March 3rd`: around the day numbers after a month's name.
+            (true, Some(days)) => regions_around(text, days, alphabet, search),
+            _ => present.regions(text, alphabet, search),
+        }
     }
     if present.digit_run == 0 {
         // Every pattern below but the named-street one needs a digit (a plate or a VIN
@@ -298,7 +307,7 @@ fn pattern_candidates(
             }
         });
     }
-    if present.alnum_run >= 17 {
+    if present.digit_word >= 17 {
         digits(&patterns.vin, &PLATE_BYTES, &mut |found| {
             let token = found.as_str();
             if token.bytes().any(|b| b.is_ascii_digit())
@@ -492,8 +501,8 @@ struct Present {
     dot: bool,
     /// Longest run of ASCII digits.
     digit_run: usize,
-    /// Longest run of ASCII letters and digits.
-    alnum_run: usize,
+    /// Longest run of ASCII letters and digits holding a digit (a VIN).
+    digit_word: usize,
     /// Four digits then `-` (an ISO date).
     digits4_hyphen: bool,
     /// Three digits, one of `-. `, four digits (the end of a phone number).
@@ -515,6 +524,8 @@ struct Present {
     /// The street words (`Street`, `Rd`, ...) after a whitespace byte, on ASCII text: the
     /// named-street pattern is searched only around them. `None`: in the whole text.
     street_words: Option<Vec<(usize, usize)>>,
+    /// The digit runs after a month's name and a whitespace byte, on ASCII text.
+    month_days: Option<Vec<(usize, usize)>>,
 }
 
 impl Present {
@@ -528,7 +539,7 @@ impl Present {
             hyphen: true,
             dot: true,
             digit_run: usize::MAX,
-            alnum_run: usize::MAX,
+            digit_word: usize::MAX,
             digits4_hyphen: true,
             phone_shape: true,
             digit_space_upper: true,
@@ -538,6 +549,7 @@ impl Present {
             hours: true,
             digit_runs: None,
             street_words: None,
+            month_days: None,
         }
     }
 
@@ -546,101 +558,104 @@ impl Present {
             // `\d`, `\s` and `\b` are Unicode-aware: no pattern is skipped.
             return Self::everything();
         }
-        let mut present = Self::default();
+        // One pass finds the digit runs, the street words and the punctuation present; the
+        // flags about digits are then read around each digit run.
+        let mut classes = 0u8;
         let mut digit_runs = Vec::new();
         let mut street_words = Vec::new();
-        let (mut run, mut alnum_run) = (0usize, 0usize);
-        // Length of the digit run that ended right before a `-. ` separator at `separator_at`.
-        let mut separated_run = 0usize;
-        let mut separator_at = usize::MAX;
-        // Digits in the current run of digits and hyphens.
-        let mut hyphen_run_digits = 0usize;
-        // Current run of uppercase letters, digits, hyphens and spaces.
-        let (mut run_upper, mut run_digit) = (false, false);
-        let mut previous = [0u8; 2];
-        for (index, &byte) in bytes.iter().enumerate() {
-            if byte.is_ascii_lowercase() && !matches!(byte, b'a' | b'p' | b'h') {
-                // The common case, in short: a lowercase letter ends every run but the
-                // alphanumeric one and sets no flag.
-                run = 0;
-                hyphen_run_digits = 0;
-                alnum_run += 1;
-                present.alnum_run = present.alnum_run.max(alnum_run);
-                (run_upper, run_digit) = (false, false);
-                previous = [previous[1], byte];
+        let mut index = 0;
+        while index < bytes.len() {
+            let class = CLASS[usize::from(bytes[index])];
+            if class == 0 {
+                index += 1;
                 continue;
             }
-            let digit = byte.is_ascii_digit();
-            if digit {
-                if run == 0 {
-                    digit_runs.push((index, index + 1));
-                } else if let Some(last) = digit_runs.last_mut() {
-                    last.1 = index + 1;
+            classes |= class;
+            if class & DIGIT != 0 {
+                let start = index;
+                while index < bytes.len() && bytes[index].is_ascii_digit() {
+                    index += 1;
                 }
-                run += 1;
-                present.digit_run = present.digit_run.max(run);
-                if run == 4 && separator_at.wrapping_add(4) == index && separated_run >= 3 {
-                    present.phone_shape = true;
-                }
-                hyphen_run_digits += 1;
-                present.digits5_in_hyphen_run |= hyphen_run_digits >= 5;
-            } else {
-                if matches!(byte, b'-' | b'.' | b' ') {
-                    separated_run = run;
-                    separator_at = index;
-                }
-                if byte == b'-' && run >= 4 {
-                    present.digits4_hyphen = true;
-                }
-                if byte != b'-' {
-                    hyphen_run_digits = 0;
-                }
-                run = 0;
+                digit_runs.push((start, index));
+                continue;
             }
-            if byte.is_ascii_alphanumeric() {
-                alnum_run += 1;
-                present.alnum_run = present.alnum_run.max(alnum_run);
-            } else {
-                alnum_run = 0;
-            }
-            if byte.is_ascii_uppercase() || digit {
-                run_upper |= byte.is_ascii_uppercase();
-                run_digit |= digit;
-                present.upper_and_digit |= run_upper && run_digit;
-            } else if byte != b'-' && byte != b' ' {
-                (run_upper, run_digit) = (false, false);
-            }
-            if byte.is_ascii_uppercase() && is_regex_space(previous[1]) {
-                if previous[0].is_ascii_digit() {
-                    present.digit_space_upper = true;
-                }
-                if let Some(word) = street_word(&bytes[index..]) {
-                    street_words.push((index, index + word));
-                }
-            }
-            if byte == b'h'
-                && (previous[1].is_ascii_digit()
-                    || (is_regex_space(previous[1]) && previous[0].is_ascii_digit()))
+            if class & UPPERCASE != 0
+                && index > 0
+                && is_regex_space(bytes[index - 1])
+                && let Some(word) = street_word(&bytes[index..])
             {
-                present.hours = true;
+                street_words.push((index, index + word));
             }
-            if matches!(byte, b'a' | b'A' | b'p' | b'P')
-                && (previous[1].is_ascii_digit()
-                    || (is_regex_space(previous[1]) && previous[0].is_ascii_digit()))
+            index += 1;
+        }
+        let mut present = Self {
+            at: classes & AT != 0,
+            dollar: classes & DOLLAR != 0,
+            colon: classes & COLON != 0,
+            slash: classes & SLASH != 0,
+            hyphen: classes & HYPHEN != 0,
+            dot: classes & DOT != 0,
+            ..Self::default()
+        };
+        let at = |index: usize| bytes.get(index).copied().unwrap_or(0);
+        // Digits in the current run of digits and hyphens, and where that run ends.
+        let (mut hyphen_run_digits, mut hyphen_run_end) = (0usize, 0usize);
+        let mut previous_run = (usize::MAX, usize::MAX);
+        let mut plate_region_end = 0;
+        let mut month_days = Vec::new();
+        for &(start, end) in &digit_runs {
+            let length = end - start;
+            present.digit_run = present.digit_run.max(length);
+            // Three digits, one of `-. `, four digits.
+            if length >= 4
+                && start > 0
+                && matches!(bytes[start - 1], b'-' | b'.' | b' ')
+                && previous_run.1 == start - 1
+                && previous_run.1 - previous_run.0 >= 3
+            {
+                present.phone_shape = true;
+            }
+            if length >= 4 && at(end) == b'-' {
+                present.digits4_hyphen = true;
+            }
+            let next = at(end);
+            let after_space = if is_regex_space(next) { at(end + 1) } else { 0 };
+            if after_space.is_ascii_uppercase() {
+                present.digit_space_upper = true;
+            }
+            if matches!(next, b'a' | b'A' | b'p' | b'P')
+                || matches!(after_space, b'a' | b'A' | b'p' | b'P')
             {
                 present.digit_ampm = true;
             }
-            match byte {
-                b'@' => present.at = true,
-                b'$' => present.dollar = true,
-                b':' => present.colon = true,
-                b'/' => present.slash = true,
-                b'-' => present.hyphen = true,
-                b'.' => present.dot = true,
-                _ => {}
+            if next == b'h' || after_space == b'h' {
+                present.hours = true;
             }
-            previous = [previous[1], byte];
+            // Runs of digits and `-`.
+            let joined = start > 0
+                && hyphen_run_end <= start
+                && bytes[hyphen_run_end..start]
+                    .iter()
+                    .all(|byte| *byte == b'-')
+                && hyphen_run_end > 0;
+            hyphen_run_digits = if joined { hyphen_run_digits } else { 0 } + length;
+            hyphen_run_end = end;
+            present.digits5_in_hyphen_run |= hyphen_run_digits >= 5;
+            // The run of uppercase letters, digits, `-` and spaces around it, with an
+            // uppercase letter; the run of letters and digits around it.
+            if start >= plate_region_end {
+                let (from, to) = extend(bytes, start, end, &PLATE_BYTES);
+                plate_region_end = to;
+                present.upper_and_digit |= bytes[from..to].iter().any(u8::is_ascii_uppercase);
+            }
+            let (from, to) = extend(bytes, start, end, &ALNUM_BYTES);
+            present.digit_word = present.digit_word.max(to - from);
+            if start >= 2 && is_regex_space(bytes[start - 1]) && after_month(&bytes[..start - 1]) {
+                month_days.push((start, end));
+            }
+            previous_run = (start, end);
         }
+        present.month_days = Some(month_days);
         present.digit_runs = Some(digit_runs);
         present.street_words = Some(street_words);
         present
@@ -655,6 +670,90 @@ impl Present {
         }
     }
 }
+
+// Byte classes of `Present::scan`; 0 for the bytes it passes over.
+const DIGIT: u8 = 1;
+const UPPERCASE: u8 = 2;
+const AT: u8 = 4;
+const DOLLAR: u8 = 8;
+const COLON: u8 = 16;
+const SLASH: u8 = 32;
+const HYPHEN: u8 = 64;
+const DOT: u8 = 128;
+const CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut byte = b'0';
+    while byte <= b'9' {
+        class[byte as usize] = DIGIT;
+        byte += 1;
+    }
+    let mut byte = b'A';
+    while byte <= b'Z' {
+        class[byte as usize] = UPPERCASE;
+        byte += 1;
+    }
+    class[b'@' as usize] = AT;
+    class[b'$' as usize] = DOLLAR;
+    class[b':' as usize] = COLON;
+    class[b'/' as usize] = SLASH;
+    class[b'-' as usize] = HYPHEN;
+    class[b'.' as usize] = DOT;
+    class
+};
+const ALNUM_BYTES: Alphabet = alphabet(&[DIGITS, UPPER, LOWER]);
+
+/// The maximal run of `alphabet` bytes holding `start..end`.
+fn extend(bytes: &[u8], start: usize, end: usize, alphabet: &Alphabet) -> (usize, usize) {
+    let mut from = start;
+    while from > 0 && alphabet[usize::from(bytes[from - 1])] {
+        from -= 1;
+    }
+    let mut to = end;
+    while to < bytes.len() && alphabet[usize::from(bytes[to])] {
+        to += 1;
+    }
+    (from, to)
+}
+
+/// Whether `before` ends with a month's name (`MONTHS`), maybe followed by `.`, as a whole run
+/// of letters.
+fn after_month(before: &[u8]) -> bool {
+    let before = before.strip_suffix(b".").unwrap_or(before);
+    let letters = before
+        .iter()
+        .rev()
+        .take_while(|byte| byte.is_ascii_alphabetic())
+        .count();
+    MONTH_WORDS.contains(&&before[before.len() - letters..])
+}
+
+/// The words of `MONTHS`, without their optional `.`.
+const MONTH_WORDS: [&[u8]; 24] = [
+    b"January",
+    b"February",
+    b"March",
+    b"April",
+    b"May",
+    b"June",
+    b"July",
+    b"August",
+    b"September",
+    b"October",
+    b"November",
+    b"December",
+    b"Jan",
+    b"Feb",
+    b"Mar",
+    b"Apr",
+    b"Jun",
+    b"Jul",
+    b"Aug",
+    b"Sep",
+    b"Sept",
+    b"Oct",
+    b"Nov",
+    b"Dec",
+];
 
 /// The length of the street word (`NAMED_STREET_SUFFIXES`) that `bytes` starts with, if the
 /// run of ASCII letters it starts with is one.

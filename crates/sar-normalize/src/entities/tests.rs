@@ -348,6 +348,27 @@ fn the_prefilter_skips_nothing_that_matches_on_synthetic_narratives() {
     }
 }
 
+/// The month words the month-date search starts from are the pattern's months.
+#[test]
+fn month_words_are_the_months() {
+    let months: Vec<String> = super::MONTHS
+        .split('|')
+        .map(|month| month.replace("\\.?", "").replace("Sept?", "Sep"))
+        .collect();
+    let mut words: Vec<String> = super::MONTH_WORDS
+        .iter()
+        .filter(|word| **word != b"Sept")
+        .map(|word| String::from_utf8_lossy(word).into_owned())
+        .collect();
+    words.sort();
+    let mut sorted = months.clone();
+    sorted.sort();
+    assert_eq!(words, sorted);
+    assert!(super::after_month(b"on Sept."));
+    assert!(super::after_month(b"(May"));
+    assert!(!super::after_month(b"xMay"));
+}
+
 /// The street words the named-street search starts from are the pattern's suffixes.
 #[test]
 fn street_words_are_the_named_street_suffixes() {
