@@ -8,6 +8,11 @@
 //! other byte, including every byte of a non-ASCII character, separates words. At each word start
 //! the longest term that also ends on a boundary wins (`glock 19x` still contains `glock`), and
 //! the scan goes on after it.
+//!
+//! The scan does not look at every byte: a bitmap of the word bytes is built eight bytes at a time
+//! (SWAR), word starts are read off it, and each word is hashed eight bytes at a time. Only the
+//! words whose hash is in a filter of first words, and the punctuation some terms start with,
+//! are looked at more closely.
 
 use aho_corasick::{
     Anchored, MatchKind, StartKind,
@@ -25,15 +30,24 @@ pub(crate) struct WordMatcher {
     /// Anchored leftmost-longest DFA of every term, for the large groups.
     dfa: DFA,
     start: StateID,
-    /// The terms, as given (ASCII).
-    terms: Vec<Box<[u8]>>,
-    /// For each group (first-word hash bucket, then one per first byte that is not a word
-    /// byte), the range of `candidates` holding its terms.
-    groups: Vec<(u32, u32)>,
-    /// Pattern ids, group by group, each group longest term first (then lowest id).
-    candidates: Vec<u32>,
+    /// The bytes of every term (ASCII), one after the other.
+    arena: Box<[u8]>,
+    /// Pattern ids with their bytes in `arena`, group by group, each group longest term first
+    /// (then lowest id).
+    candidates: Vec<Candidate>,
+    /// The group of each first-word filter bit that is set, in bit order (see `rank`).
+    word_groups: Vec<Group>,
+    /// For each 64-bit word of `first_words`, how many bits are set before it: the group of a
+    /// set bit is found without a table of 2^16 entries.
+    rank: Box<[u32; FILTER_WORDS]>,
+    /// The group of each non-word byte (terms that start with it).
+    punctuation_groups: Box<[Group; 256]>,
     /// Non-word bytes some term starts with (`.` of `.45 acp`).
     punctuation_starts: [bool; 256],
+    /// The same bytes as a list.
+    punctuation: Vec<u8>,
+    /// The length of the longest term in bytes.
+    max_len: usize,
     /// Bit filter over the first two bytes (the second lowercased) of the terms that start
     /// with a non-word byte, so that `.` of `.45 acp` is not tried at every full stop; 8 KiB.
     punctuation_pairs: Box<[u64; 1024]>,
@@ -42,29 +56,261 @@ pub(crate) struct WordMatcher {
     /// Bit filter over the hashes of the terms' first words (lowercase): a text word whose bit
     /// is clear cannot start a match, so its group is not looked at. 2^16 bits, 8 KiB.
     first_words: Box<[u64; FILTER_WORDS]>,
+    /// Bit filter over the pairs (first word, second word) of the terms that have a second
+    /// word: in a group whose terms all have one (`i` of `i'm going to ...`), a text word
+    /// followed by a word not in the filter cannot start a match. 2^17 bits, 16 KiB.
+    second_words: Box<[u64; PAIR_WORDS]>,
+}
+
+/// The first-word filters and punctuation of two matchers together (`WordMatcher::either`).
+#[derive(Debug, Clone)]
+pub(crate) struct Either {
+    first_words: Box<[u64; FILTER_WORDS]>,
+    punctuation: Vec<u8>,
+}
+
+/// A term of a group: its pattern id and its bytes in the arena.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    id: u32,
+    offset: u32,
+    len: u32,
+}
+
+/// The terms that can start at one kind of point: a range of `candidates`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Group {
+    first: u32,
+    last: u32,
+    /// Every term of the group has a second word (so the pair filter applies).
+    needs_pair: bool,
+}
+
+const PAIR_BITS: u32 = 17;
+const PAIR_WORDS: usize = (1 << PAIR_BITS) / 64;
+
+/// The bit of the pair (first word bit, second word bit) in the pair filter.
+#[inline]
+fn pair_bit(first: usize, second: usize) -> usize {
+    let key = (first as u64) << 32 | second as u64;
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - PAIR_BITS)) as usize
+}
+
+/// The filter bit of the word after the word that ends at `end` (over the non-word bytes in
+/// between), if there is one.
+fn next_word_bit(bytes: &[u8], end: usize) -> Option<usize> {
+    let rest = bytes.get(end..)?;
+    let start = end + rest.iter().position(|&byte| is_word_byte(byte))?;
+    let len = bytes[start..]
+        .iter()
+        .position(|&byte| !is_word_byte(byte))
+        .unwrap_or(bytes.len() - start);
+    Some(word_bit(bytes, start, len))
 }
 
 const FILTER_BITS: u32 = 16;
 const FILTER_WORDS: usize = (1 << FILTER_BITS) / 64;
 
-/// The hash of a word, fed one byte at a time: a rotate and a xor per byte (short dependency
-/// chain), mixed by one multiplication at the end. `byte | 0x20` folds ASCII case for word bytes
-/// (letters lose their case, digits are unchanged, `_` maps to a byte no other word byte maps
-/// to).
+/// Eight copies of one byte.
+const fn splat(byte: u8) -> u64 {
+    0x0101_0101_0101_0101 * byte as u64
+}
+
+/// The high bit of each of eight bytes.
+const HIGH: u64 = splat(0x80);
+
+/// ORed into a word's bytes to fold ASCII case: letters lose their case, digits are unchanged,
+/// `_` maps to a byte no other word byte maps to.
+const FOLD: u64 = splat(0x20);
+
+/// Eight little-endian bytes from `bytes[at..]`, zero-padded past the end.
+#[inline(always)]
+fn load(bytes: &[u8], at: usize) -> u64 {
+    match bytes
+        .get(at..at + 8)
+        .and_then(|window| window.try_into().ok())
+    {
+        Some(eight) => u64::from_le_bytes(eight),
+        None => load_tail(bytes, at),
+    }
+}
+
+/// `load` within eight bytes of the end (a byte at a time, no call to `memcpy`).
+#[cold]
+fn load_tail(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .take(8)
+        .enumerate()
+        .fold(0, |eight, (index, &byte)| {
+            eight | u64::from(byte) << (8 * index)
+        })
+}
+
+/// The low `n` bytes (`n` < 8) of a word.
+#[inline(always)]
+fn low_bytes(n: usize) -> u64 {
+    (1u64 << (8 * n)) - 1
+}
+
+/// The first-word filter bit (and group) of the word `bytes[start..start + len]`: the word is
+/// taken eight case-folded bytes at a time, each mixed in by a xor, a multiplication and a
+/// rotation, and the result is finished by one more multiplication.
+#[inline]
+fn word_bit(bytes: &[u8], start: usize, len: usize) -> usize {
+    const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+    const K2: u64 = 0xff51_afd7_ed55_8ccd;
+    let mut hash = 0u64;
+    let mut at = start;
+    let end = start + len;
+    while end - at >= 8 {
+        hash = ((hash ^ (load(bytes, at) | FOLD)).wrapping_mul(K1)).rotate_left(29);
+        at += 8;
+    }
+    if at < end {
+        let mask = low_bytes(end - at);
+        hash = ((hash ^ ((load(bytes, at) | FOLD) & mask)).wrapping_mul(K1)).rotate_left(29);
+    }
+    ((hash ^ (hash >> 31)).wrapping_mul(K2) >> (64 - FILTER_BITS)) as usize
+}
+
+/// One bit per byte of `eight` (bit `i` for byte `i`), set for the word bytes (ASCII letters,
+/// digits and `_`). Branch-free: each test leaves its answer in the high bit of every byte.
+#[inline(always)]
+fn word_bits8(eight: u64) -> u64 {
+    let low = eight & !HIGH;
+    let folded = low | FOLD;
+    let letter = (folded + splat(0x80 - b'a')) & !(folded + splat(0x80 - b'z' - 1));
+    let digit = (low + splat(0x80 - b'0')) & !(low + splat(0x80 - b'9' - 1));
+    let underscore = !((low ^ splat(b'_')) + splat(0x7f));
+    let word = (letter | digit | underscore) & !eight & HIGH;
+    gather(word)
+}
+
+/// One bit per byte of `eight` set where the byte equals `byte`.
+#[inline(always)]
+fn byte_bits8(eight: u64, byte: u8) -> u64 {
+    let diff = eight ^ splat(byte);
+    // High bit of a byte set when the byte is non-zero, with no carries between bytes.
+    let nonzero = ((diff & !HIGH) + !HIGH) | diff;
+    gather(!nonzero & HIGH)
+}
+
+/// The high bits of eight bytes as eight bits, byte `i` to bit `i`.
+#[inline(always)]
+fn gather(high_bits: u64) -> u64 {
+    ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// The word bytes of `bytes` as a bitmap: bit `i % 64` of block `i / 64` is byte `i`. Bits past
+/// the end are clear. `blocks` holds one block per 64 bytes.
+fn word_bitmap(bytes: &[u8], blocks: &mut [u64]) {
+    for (chunk, block) in bytes.chunks(64).zip(blocks.iter_mut()) {
+        let mut bits = 0u64;
+        for (index, at) in (0..chunk.len()).step_by(8).enumerate() {
+            bits |= word_bits8(load(chunk, at)) << (8 * index);
+        }
+        *block = bits;
+    }
+}
+
+/// Blocks of the word bitmap kept on the stack (texts up to 8 KiB).
+const STACK_BLOCKS: usize = 128;
+
+/// The length of the run of word bytes starting at `start` (whose byte is a word byte).
+#[inline]
+fn run_length(blocks: &[u64], start: usize) -> usize {
+    let mut block = start / 64;
+    let mut shift = start % 64;
+    let mut length = 0;
+    while let Some(&bits) = blocks.get(block) {
+        // The shifted-in high bits are clear, so the run stops inside this block at the latest.
+        let ones = (!(bits >> shift)).trailing_zeros() as usize;
+        length += ones;
+        if ones < 64 - shift {
+            break;
+        }
+        block += 1;
+        shift = 0;
+    }
+    length
+}
+
+/// Where a scan may try terms: a word start (with the filter bit of its word) or a non-word byte
+/// some term starts with.
 #[derive(Clone, Copy)]
-struct WordHash(u64);
+enum Point {
+    /// A word start, with the filter bit of the word and where the word ends.
+    Word {
+        bit: usize,
+        end: usize,
+    },
+    Punctuation {
+        byte: u8,
+    },
+}
 
-impl WordHash {
-    const fn new() -> Self {
-        Self(0)
-    }
-
-    fn push(self, byte: u8) -> Self {
-        Self(self.0.rotate_left(7) ^ u64::from(byte | 0x20))
-    }
-
-    fn bit(self) -> usize {
-        (self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FILTER_BITS)) as usize
+/// Calls `visit(position, point)` for every word start at or after `from`, and for every byte
+/// in `punctuation` at or after `from`, left to right, until `visit` answers `false`. A word
+/// start is a word byte not preceded by one, so `from` must not be inside a word (it is a word
+/// start, a non-word byte or the end).
+fn for_each_point(
+    bytes: &[u8],
+    from: usize,
+    punctuation: &[u8],
+    mut visit: impl FnMut(usize, Point) -> bool,
+) {
+    let n_blocks = bytes.len().div_ceil(64);
+    let mut on_stack = [0u64; STACK_BLOCKS];
+    let mut on_heap = Vec::new();
+    let blocks: &mut [u64] = if n_blocks <= STACK_BLOCKS {
+        &mut on_stack[..n_blocks]
+    } else {
+        on_heap.resize(n_blocks, 0);
+        &mut on_heap
+    };
+    word_bitmap(bytes, blocks);
+    let blocks: &[u64] = blocks;
+    let mut previous_high = 0;
+    for (index, &words) in blocks.iter().enumerate() {
+        let base = index * 64;
+        let mut points = words & !((words << 1) | previous_high);
+        previous_high = words >> 63;
+        if !punctuation.is_empty() {
+            let end = (base + 64).min(bytes.len());
+            for at in (base..end).step_by(8) {
+                let eight = load(bytes, at);
+                for &byte in punctuation {
+                    points |= byte_bits8(eight, byte) << (at - base);
+                }
+            }
+            // Padding past the end is zero, which a punctuation byte never is.
+        }
+        if base + 64 <= from {
+            continue;
+        }
+        if from > base {
+            points &= !0u64 << (from - base);
+        }
+        while points != 0 {
+            let offset = points.trailing_zeros() as usize;
+            points &= points - 1;
+            let at = base + offset;
+            let point = if words >> offset & 1 == 1 {
+                let length = run_length(blocks, at);
+                Point::Word {
+                    bit: word_bit(bytes, at, length),
+                    end: at + length,
+                }
+            } else {
+                Point::Punctuation { byte: bytes[at] }
+            };
+            if !visit(at, point) {
+                return;
+            }
+        }
     }
 }
 
@@ -94,19 +340,25 @@ impl WordMatcher {
     /// Groups the terms; `terms` must be non-empty ASCII strings (pattern ids are positions in
     /// `terms`).
     pub(crate) fn new<T: AsRef<[u8]>>(terms: &[T]) -> Result<Self, String> {
-        let n_groups = (1usize << FILTER_BITS) + 256;
+        const PUNCTUATION_GROUPS: usize = 1 << FILTER_BITS;
+        let n_groups = PUNCTUATION_GROUPS + 256;
         let mut members: Vec<Vec<u32>> = vec![Vec::new(); n_groups];
+        // Groups with a term of one word only (no pair to check).
+        let mut single_word = vec![false; n_groups];
         let mut punctuation_starts = [false; 256];
         let mut punctuation_pairs = Box::new([0u64; 1024]);
         let mut punctuation_singles = [false; 256];
         let mut first_words = Box::new([0u64; FILTER_WORDS]);
-        let mut stored: Vec<Box<[u8]>> = Vec::with_capacity(terms.len());
+        let mut second_words = Box::new([0u64; PAIR_WORDS]);
+        let mut arena: Vec<u8> = Vec::new();
+        let mut placed: Vec<Candidate> = Vec::with_capacity(terms.len());
         for (id, term) in terms.iter().enumerate() {
             let term = term.as_ref();
             if term.is_empty() || !term.is_ascii() {
                 return Err(format!("term {id} is empty or not ascii"));
             }
-            let id = u32::try_from(id).map_err(|_| "too many terms".to_owned())?;
+            let too_many = |_| "too many terms".to_owned();
+            let id = u32::try_from(id).map_err(too_many)?;
             let group = match term[0] {
                 first if !is_word_byte(first) => {
                     punctuation_starts[usize::from(first)] = true;
@@ -117,29 +369,55 @@ impl WordMatcher {
                         }
                         None => punctuation_singles[usize::from(first)] = true,
                     }
-                    (1 << FILTER_BITS) + usize::from(first)
+                    single_word[PUNCTUATION_GROUPS + usize::from(first)] = true;
+                    PUNCTUATION_GROUPS + usize::from(first)
                 }
                 _ => {
-                    let hash = term
-                        .iter()
-                        .take_while(|&&byte| is_word_byte(byte))
-                        .fold(WordHash::new(), |hash, &byte| hash.push(byte));
-                    let bit = hash.bit();
+                    let first_word = term.iter().take_while(|&&byte| is_word_byte(byte)).count();
+                    let bit = word_bit(term, 0, first_word);
                     first_words[bit / 64] |= 1 << (bit % 64);
+                    match next_word_bit(term, first_word) {
+                        Some(second) => {
+                            let pair = pair_bit(bit, second);
+                            second_words[pair / 64] |= 1 << (pair % 64);
+                        }
+                        None => single_word[bit] = true,
+                    }
                     bit
                 }
             };
             members[group].push(id);
-            stored.push(Box::from(term));
+            placed.push(Candidate {
+                id,
+                offset: u32::try_from(arena.len()).map_err(too_many)?,
+                len: u32::try_from(term.len()).map_err(too_many)?,
+            });
+            arena.extend_from_slice(term);
         }
-        let mut groups = Vec::with_capacity(n_groups);
+        let mut rank = Box::new([0u32; FILTER_WORDS]);
+        let mut set_bits = 0;
+        for (word, rank) in first_words.iter().zip(rank.iter_mut()) {
+            *rank = set_bits;
+            set_bits += word.count_ones();
+        }
+        let mut word_groups = Vec::with_capacity(set_bits as usize);
+        let mut punctuation_groups = Box::new([Group::default(); 256]);
         let mut candidates = Vec::with_capacity(terms.len());
-        for mut group in members {
-            group.sort_by_key(|&id| (std::cmp::Reverse(stored[id as usize].len()), id));
-            let start = u32::try_from(candidates.len()).map_err(|_| "too many terms")?;
-            candidates.extend(group);
-            let end = u32::try_from(candidates.len()).map_err(|_| "too many terms")?;
-            groups.push((start, end));
+        for (index, mut group) in members.into_iter().enumerate() {
+            group.sort_by_key(|&id| (std::cmp::Reverse(placed[id as usize].len), id));
+            let first = u32::try_from(candidates.len()).map_err(|_| "too many terms")?;
+            candidates.extend(group.iter().map(|&id| placed[id as usize]));
+            let last = u32::try_from(candidates.len()).map_err(|_| "too many terms")?;
+            let built = Group {
+                first,
+                last,
+                needs_pair: !single_word[index],
+            };
+            if index >= PUNCTUATION_GROUPS {
+                punctuation_groups[index - PUNCTUATION_GROUPS] = built;
+            } else if first_words[index / 64] & (1 << (index % 64)) != 0 {
+                word_groups.push(built);
+            }
         }
         let dfa = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -151,112 +429,227 @@ impl WordMatcher {
         let start = dfa
             .start_state(Anchored::Yes)
             .map_err(|error| error.to_string())?;
+        let punctuation = (0..=u8::MAX)
+            .filter(|&byte| punctuation_starts[usize::from(byte)])
+            .collect();
+        let max_len = placed
+            .iter()
+            .map(|term| term.len as usize)
+            .max()
+            .unwrap_or(0);
         Ok(Self {
             dfa,
             start,
-            terms: stored,
-            groups,
+            arena: arena.into_boxed_slice(),
             candidates,
+            word_groups,
+            rank,
+            punctuation_groups,
             punctuation_starts,
+            punctuation,
+            max_len,
             punctuation_pairs,
             punctuation_singles,
             first_words,
+            second_words,
         })
     }
 
     /// Calls `on_match(pattern, start, end)` for each whole-word match, left to right, without
     /// overlaps.
     ///
-    /// Only word starts (and the punctuation some terms start with) can begin a match. A word is
-    /// hashed as it is skipped; only when its hash is in the first-word filter are the terms of
-    /// its group compared, longest first.
-    pub(crate) fn for_each(&self, haystack: &str, mut on_match: impl FnMut(usize, usize, usize)) {
+    /// Only word starts (and the punctuation some terms start with) can begin a match. Only
+    /// when a word's hash is in the first-word filter are the terms of its group compared,
+    /// longest first.
+    pub(crate) fn for_each(&self, haystack: &str, on_match: impl FnMut(usize, usize, usize)) {
+        self.scan_until(haystack, 0, on_match, |_| false);
+    }
+
+    /// `for_each` from `from` (a word start, a non-word byte or the end, as the scan itself
+    /// would reach it), stopping before the first point not inside a match for which
+    /// `stop(position)` is true; returns that position, or the haystack's length.
+    pub(crate) fn scan_until(
+        &self,
+        haystack: &str,
+        from: usize,
+        mut on_match: impl FnMut(usize, usize, usize),
+        mut stop: impl FnMut(usize) -> bool,
+    ) -> usize {
         let bytes = haystack.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let start = at;
-            let byte = bytes[at];
-            let candidate = if is_word_byte(byte) {
-                // Every word byte reached here starts a word: the loop only stops after a
-                // non-word byte or at the end of a match, which never ends inside a word.
-                let mut hash = WordHash::new();
-                while at < bytes.len() && is_word_byte(bytes[at]) {
-                    hash = hash.push(bytes[at]);
-                    at += 1;
-                }
-                let bit = hash.bit();
-                (self.first_words[bit / 64] & (1 << (bit % 64)) != 0, bit)
-            } else {
-                at += 1;
-                (
-                    self.punctuation_starts[usize::from(byte)]
-                        && self.punctuation_candidate(bytes, start),
-                    (1 << FILTER_BITS) + usize::from(byte),
-                )
-            };
-            if candidate.0
-                && let Some((pattern, end)) = self.longest_at(bytes, start, candidate.1)
-            {
-                on_match(pattern, start, end);
-                at = end;
+        let mut resume = from;
+        let mut stopped = bytes.len();
+        for_each_point(bytes, from, &self.punctuation, |at, point| {
+            if at < resume {
+                return true;
             }
+            if stop(at) {
+                stopped = at;
+                return false;
+            }
+            if let Some(group) = self.group_at(bytes, at, point)
+                && let Some((pattern, end)) = self.longest_at(bytes, at, group)
+            {
+                on_match(pattern, at, end);
+                resume = end;
+            }
+            true
+        });
+        stopped
+    }
+
+    /// The union of the first-word filters and punctuation of `self` and `guard`, for
+    /// `for_each_with`.
+    pub(crate) fn either(&self, guard: &WordMatcher) -> Either {
+        let mut first_words = self.first_words.clone();
+        for (word, theirs) in first_words.iter_mut().zip(guard.first_words.iter()) {
+            *word |= theirs;
+        }
+        let mut punctuation = self.punctuation.clone();
+        punctuation.extend(&guard.punctuation);
+        punctuation.sort_unstable();
+        punctuation.dedup();
+        Either {
+            first_words,
+            punctuation,
         }
     }
 
-    /// `for_each` of `self` and of `guard` in one pass: every word is hashed once for both.
+    /// `for_each` of `self` and of `guard` in one pass: every word is hashed once for both, and
+    /// most words cost one look-up in `either` (which must be `self.either(guard)`).
     /// `on_match` sees exactly what `self.for_each` reports and `on_guard` exactly what
     /// `guard.for_each` reports (each matcher resumes after its own matches, as on its own).
     pub(crate) fn for_each_with(
         &self,
         guard: &WordMatcher,
+        either: &Either,
         haystack: &str,
         mut on_match: impl FnMut(usize, usize, usize),
         mut on_guard: impl FnMut(usize, usize, usize),
     ) {
         let bytes = haystack.as_bytes();
-        let mut at = 0;
         let mut resume = 0;
         let mut guard_resume = 0;
-        while at < bytes.len() {
-            let start = at;
-            let byte = bytes[at];
-            let candidates = if is_word_byte(byte) {
-                let mut hash = WordHash::new();
-                while at < bytes.len() && is_word_byte(bytes[at]) {
-                    hash = hash.push(bytes[at]);
-                    at += 1;
-                }
-                let bit = hash.bit();
-                let mask = 1 << (bit % 64);
-                (
-                    guard.first_words[bit / 64] & mask != 0,
-                    self.first_words[bit / 64] & mask != 0,
-                    bit,
-                )
-            } else {
-                at += 1;
-                (
-                    guard.punctuation_candidate(bytes, start),
-                    self.punctuation_starts[usize::from(byte)]
-                        && self.punctuation_candidate(bytes, start),
-                    (1 << FILTER_BITS) + usize::from(byte),
-                )
-            };
-            let (guard_candidate, candidate, group) = candidates;
-            if guard_candidate
-                && start >= guard_resume
-                && let Some((pattern, end)) = guard.longest_at(bytes, start, group)
+        for_each_point(bytes, 0, &either.punctuation, |at, point| {
+            if let Point::Word { bit, .. } = point
+                && either.first_words[bit / 64] & (1 << (bit % 64)) == 0
             {
-                on_guard(pattern, start, end);
+                return true;
+            }
+            if at >= guard_resume
+                && let Some(group) = guard.group_at(bytes, at, point)
+                && let Some((pattern, end)) = guard.longest_at(bytes, at, group)
+            {
+                on_guard(pattern, at, end);
                 guard_resume = end;
             }
-            if candidate
-                && start >= resume
-                && let Some((pattern, end)) = self.longest_at(bytes, start, group)
+            if at >= resume
+                && let Some(group) = self.group_at(bytes, at, point)
+                && let Some((pattern, end)) = self.longest_at(bytes, at, group)
             {
-                on_match(pattern, start, end);
+                on_match(pattern, at, end);
                 resume = end;
             }
+            true
+        });
+    }
+
+    /// What `for_each(replaced)` reports, where `replaced` is `original` with each of `spans`
+    /// (sorted, disjoint byte ranges of `original`) replaced by some text without word bytes or
+    /// term bytes (the mask), and `found` is what `for_each(original)` reported.
+    ///
+    /// Only the text around the spans is scanned again. Before the first span, a decision
+    /// (which term, if any, starts at a point) reads at most the longest term's length ahead,
+    /// so decisions far enough before it are the same in both texts. After the last span, the
+    /// rescan stops at the first point that the scan of `original` also reached (not inside
+    /// one of its matches): from there on both scans see the same bytes from the same state.
+    pub(crate) fn for_each_replaced(
+        &self,
+        original: &str,
+        found: &[(usize, usize, usize)],
+        spans: &[(usize, usize)],
+        replaced: &str,
+        mut on_match: impl FnMut(usize, usize, usize),
+    ) {
+        let (Some(&(first, _)), Some(&(_, last))) = (spans.first(), spans.last()) else {
+            for &(pattern, start, end) in found {
+                on_match(pattern, start, end);
+            }
+            return;
+        };
+        let bytes = original.as_bytes();
+        // The last span's end in `replaced`: the text after it is the same in both.
+        let last_replaced = replaced.len() - (original.len() - last);
+        let inside_word = |at: usize| {
+            at > 0 && at < bytes.len() && is_word_byte(bytes[at - 1]) && is_word_byte(bytes[at])
+        };
+        // Decisions at points before `safe` read only bytes before `first`, and the word they
+        // hash ends before it too.
+        let mut safe = first.saturating_sub(self.max_len + 1);
+        let mut word = first;
+        while inside_word(word) {
+            word -= 1;
+        }
+        safe = safe.min(word);
+        let mut kept = found.partition_point(|&(_, start, _)| start < safe);
+        let mut from = found[..kept]
+            .last()
+            .map_or(safe, |&(_, _, end)| end.max(safe));
+        while inside_word(from) {
+            from += 1;
+        }
+        if from > first {
+            // Not reached (see above); scanning everything again is always right.
+            (from, kept) = (0, 0);
+        }
+        for &(pattern, start, end) in &found[..kept] {
+            on_match(pattern, start, end);
+        }
+        let to_original = |at: usize| at - last_replaced + last;
+        let reached_in_original = |at: usize| {
+            let next = found.partition_point(|&(_, start, _)| start < at);
+            next == 0 || found[next - 1].2 <= at
+        };
+        let stopped = self.scan_until(replaced, from, &mut on_match, |at| {
+            at > last_replaced && reached_in_original(to_original(at))
+        });
+        if stopped < replaced.len() {
+            let resume = to_original(stopped);
+            let next = found.partition_point(|&(_, start, _)| start < resume);
+            for &(pattern, start, end) in &found[next..] {
+                on_match(
+                    pattern,
+                    start - last + last_replaced,
+                    end - last + last_replaced,
+                );
+            }
+        }
+    }
+
+    /// The group of terms that may start at `point`, if any: the word's bit is in the
+    /// first-word filter (and the pair with the next word in the pair filter, when every term
+    /// of the group has a second word), or the punctuation fits.
+    #[inline]
+    fn group_at(&self, bytes: &[u8], at: usize, point: Point) -> Option<Group> {
+        match point {
+            Point::Word { bit, end } => {
+                let filter = self.first_words[bit / 64];
+                let below = (1u64 << (bit % 64)) - 1;
+                if filter & (1 << (bit % 64)) == 0 {
+                    return None;
+                }
+                let index = self.rank[bit / 64] + (filter & below).count_ones();
+                let group = *self.word_groups.get(index as usize)?;
+                if group.needs_pair {
+                    let pair = pair_bit(bit, next_word_bit(bytes, end)?);
+                    if self.second_words[pair / 64] & (1 << (pair % 64)) == 0 {
+                        return None;
+                    }
+                }
+                Some(group)
+            }
+            Point::Punctuation { byte } => self
+                .punctuation_candidate(bytes, at)
+                .then(|| self.punctuation_groups[usize::from(byte)]),
         }
     }
 
@@ -279,24 +672,27 @@ impl WordMatcher {
     /// The longest term of `group` starting at `start` that ends on a word boundary (on a tie,
     /// the lowest pattern id). Small groups compare their terms, longest first; large ones walk
     /// the automaton, which holds every term.
-    fn longest_at(&self, bytes: &[u8], start: usize, group: usize) -> Option<(usize, usize)> {
-        let &(first, last) = self.groups.get(group)?;
-        if last - first > MAX_LISTED {
+    fn longest_at(&self, bytes: &[u8], start: usize, group: Group) -> Option<(usize, usize)> {
+        if group.last - group.first > MAX_LISTED {
             return self.longest_in_automaton(bytes, start);
         }
-        let candidates = self.candidates.get(first as usize..last as usize)?;
-        candidates.iter().find_map(|&id| {
-            let term = self.terms.get(id as usize)?;
+        let candidates = self
+            .candidates
+            .get(group.first as usize..group.last as usize)?;
+        candidates.iter().find_map(|candidate| {
+            let offset = candidate.offset as usize;
+            let term = self.arena.get(offset..offset + candidate.len as usize)?;
             let end = start + term.len();
             let found = bytes.get(start..end)?;
             let ends_inside_word =
                 end < bytes.len() && is_word_byte(bytes[end - 1]) && is_word_byte(bytes[end]);
-            (found.eq_ignore_ascii_case(term) && !ends_inside_word).then_some((id as usize, end))
+            (found.eq_ignore_ascii_case(term) && !ends_inside_word)
+                .then_some((candidate.id as usize, end))
         })
     }
 
-    /// The longest term starting at `start` that ends on a word boundary, by walking the
-    /// anchored automaton until it dies.
+    /// The longest term starting at `start` that ends on a word boundary (on a tie, the lowest
+    /// pattern id), by walking the anchored automaton until it dies.
     fn longest_in_automaton(&self, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
         let mut state = self.start;
         let mut longest = None;
@@ -313,8 +709,14 @@ impl WordMatcher {
             if self.dfa.is_match(state) {
                 let ends_inside_word =
                     at < bytes.len() && is_word_byte(bytes[at - 1]) && is_word_byte(bytes[at]);
-                if !ends_inside_word {
-                    longest = Some((self.dfa.match_pattern(state, 0).as_usize(), at));
+                // A state also carries the matches of its suffixes (`ied` at the end of
+                // `pried`): only a term as long as the walk so far starts at `start`.
+                let whole = (0..self.dfa.match_len(state))
+                    .map(|index| self.dfa.match_pattern(state, index))
+                    .filter(|&pattern| self.dfa.pattern_len(pattern) == at - start)
+                    .min();
+                if !ends_inside_word && let Some(pattern) = whole {
+                    longest = Some((pattern.as_usize(), at));
                 }
             }
         }

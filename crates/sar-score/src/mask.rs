@@ -87,14 +87,20 @@ impl Masker {
 
     /// `text` with `spans` (whole-word matches of the protected terms, and of names) masked,
     /// as `mask` does once it has found them. Borrows when `spans` is empty.
-    pub(crate) fn mask_spans<'t>(
+    pub(crate) fn mask_spans<'t>(&self, text: &'t str, spans: Vec<(usize, usize)>) -> Cow<'t, str> {
+        self.mask_merged(text, spans).0
+    }
+
+    /// `mask_spans`, also returning the spans of `text` that became one [`MASK`] each (after
+    /// absorbing parts and merging), sorted and disjoint.
+    pub(crate) fn mask_merged<'t>(
         &self,
         text: &'t str,
         mut spans: Vec<(usize, usize)>,
-    ) -> Cow<'t, str> {
+    ) -> (Cow<'t, str>, Vec<(usize, usize)>) {
         let bytes = text.as_bytes();
         if spans.is_empty() {
-            return Cow::Borrowed(text);
+            return (Cow::Borrowed(text), spans);
         }
         for span in &mut spans {
             span.0 = self.absorb_left(bytes, span.0);
@@ -102,6 +108,7 @@ impl Masker {
         }
         spans.sort_unstable();
         let mut out = String::with_capacity(text.len());
+        let mut merged = Vec::with_capacity(spans.len());
         let mut written = 0;
         let mut index = 0;
         while index < spans.len() {
@@ -115,10 +122,11 @@ impl Masker {
             // span would have been joined to it.
             out.push_str(&text[written..start]);
             out.push_str(MASK);
+            merged.push((start, end));
             written = end;
         }
         out.push_str(&text[written..]);
-        Cow::Owned(out)
+        (Cow::Owned(out), merged)
     }
 
     fn is_part(&self, word: &[u8]) -> bool {

@@ -22,7 +22,7 @@ use sar_model::{
 };
 
 use crate::{
-    lexicon::WordMatcher,
+    lexicon::{Either, WordMatcher},
     mask::Masker,
     pack::{Fact, Rule, RulePack, RulePackError},
 };
@@ -54,6 +54,8 @@ pub struct Scorer {
     pack: RulePack,
     masker: Masker,
     lexicon: WordMatcher,
+    /// The lexicon's and the protected terms' filters together, for the fused pass.
+    either: Either,
     /// Lexicon index of each lexicon pattern.
     term_owner: Vec<u32>,
     /// (lexicon index, term index in it) of each lexicon pattern.
@@ -86,6 +88,7 @@ impl Scorer {
             rule: "lexicons".to_owned(),
             detail,
         })?;
+        let either = lexicon.either(masker.matcher());
         let regexes = RegexSetBuilder::new(pack.regexes.iter().map(|regex| &regex.pattern))
             .unicode(false)
             .case_insensitive(true)
@@ -98,6 +101,7 @@ impl Scorer {
             pack,
             masker,
             lexicon,
+            either,
             term_owner,
             term_source,
             regexes,
@@ -286,27 +290,33 @@ impl Scorer {
     /// Masks `text` (protected-class terms only) and reports the lexicon pattern of each
     /// whole-word match in the masked text; returns the masked text. One fused pass finds the
     /// protected terms and the lexicon matches; when nothing is masked (the common case) those
-    /// matches are the answer and `text` is borrowed, otherwise the masked text is scanned again.
+    /// matches are the answer and `text` is borrowed, otherwise only the text around the masks
+    /// is scanned again.
     fn masked_lexicon_pass<'t>(
         &self,
         text: &'t str,
         mut on_pattern: impl FnMut(usize),
     ) -> Cow<'t, str> {
-        let mut found: Vec<usize> = Vec::new();
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
         let mut protected: Vec<(usize, usize)> = Vec::new();
         self.lexicon.for_each_with(
             self.masker.matcher(),
+            &self.either,
             text,
-            |pattern, _, _| found.push(pattern),
+            |pattern, start, end| found.push((pattern, start, end)),
             |_, start, end| protected.push((start, end)),
         );
         if protected.is_empty() {
-            found.into_iter().for_each(&mut on_pattern);
+            found
+                .into_iter()
+                .for_each(|(pattern, _, _)| on_pattern(pattern));
             return Cow::Borrowed(text);
         }
-        let masked = self.masker.mask_spans(text, protected);
+        let (masked, spans) = self.masker.mask_merged(text, protected);
         self.lexicon
-            .for_each(&masked, |pattern, _, _| on_pattern(pattern));
+            .for_each_replaced(text, &found, &spans, &masked, |pattern, _, _| {
+                on_pattern(pattern)
+            });
         masked
     }
 

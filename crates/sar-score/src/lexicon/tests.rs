@@ -1,5 +1,7 @@
 //! Whole-word, leftmost-longest matching.
 
+use proptest::prelude::*;
+
 use super::WordMatcher;
 
 /// The terms found in `text`, in order; the fused scan with a guard that never matches agrees.
@@ -16,6 +18,7 @@ fn check(terms: &[&str], text: &str, expected: &[&str]) {
     let (mut fused, mut guarded, mut alone) = (Vec::new(), Vec::new(), Vec::new());
     matcher.for_each_with(
         &guard,
+        &matcher.either(&guard),
         text,
         |pattern, _, _| fused.push(terms[pattern]),
         |pattern, start, end| guarded.push((pattern, start, end)),
@@ -112,6 +115,7 @@ fn fused_scan_finds_guard_terms_inside_matches() {
     let (mut found, mut guarded) = (Vec::new(), Vec::new());
     matcher.for_each_with(
         &guard,
+        &matcher.either(&guard),
         text,
         |_, start, end| found.push(&text[start..end]),
         |_, start, end| guarded.push(&text[start..end]),
@@ -129,4 +133,182 @@ fn terms_starting_with_punctuation() {
         &[".45 acp", ".22", "#"],
     );
     check(&terms, "end.", &[]);
+}
+
+/// The scan as the matching rules define it, one byte at a time: at every word start and every
+/// non-word byte not inside a match, the longest term (lowest id on a tie) that equals the text
+/// there, ASCII case-insensitively, and does not end inside a word.
+fn reference(terms: &[String], text: &str) -> Vec<(usize, usize, usize)> {
+    let bytes = text.as_bytes();
+    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let is_point = at == 0 || !is_word(bytes[at]) || !is_word(bytes[at - 1]);
+        let best = terms
+            .iter()
+            .enumerate()
+            .filter(|(_, term)| {
+                let end = at + term.len();
+                is_point
+                    && bytes
+                        .get(at..end)
+                        .is_some_and(|found| found.eq_ignore_ascii_case(term.as_bytes()))
+                    && !(end < bytes.len() && is_word(bytes[end - 1]) && is_word(bytes[end]))
+            })
+            .max_by_key(|(id, term)| (term.len(), std::cmp::Reverse(*id)));
+        match best {
+            Some((id, term)) => {
+                found.push((id, at, at + term.len()));
+                at += term.len();
+            }
+            None => at += 1,
+        }
+    }
+    found
+}
+
+fn all_matches(matcher: &WordMatcher, text: &str) -> Vec<(usize, usize, usize)> {
+    let mut found = Vec::new();
+    matcher.for_each(text, |pattern, start, end| {
+        found.push((pattern, start, end))
+    });
+    found
+}
+
+/// Terms over a small alphabet (so that they occur), deduplicated case-insensitively.
+fn terms_strategy() -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::vec("[abAB1_ .#-]{1,7}", 1..12).prop_map(|terms| {
+        let mut seen = std::collections::HashSet::new();
+        terms
+            .into_iter()
+            .filter(|term| seen.insert(term.to_ascii_lowercase()))
+            .collect()
+    })
+}
+
+/// Terms and a text made mostly of those terms (upper-cased at times), glued by separators,
+/// non-ASCII, or nothing, with long words (past the eight-byte loads and the 64-byte blocks).
+fn terms_and_text() -> impl Strategy<Value = (Vec<String>, String)> {
+    terms_strategy().prop_flat_map(|terms| {
+        let n_terms = terms.len();
+        let piece = (0..n_terms + 6, any::<bool>());
+        (Just(terms), proptest::collection::vec(piece, 0..80)).prop_map(|(terms, pieces)| {
+            let fillers = [" ", "", "é", "\u{2063}", "a", "abababababababababab"];
+            let mut text = String::new();
+            for (index, upper) in pieces {
+                let piece = match terms.get(index) {
+                    Some(term) if upper => term.to_ascii_uppercase(),
+                    Some(term) => term.clone(),
+                    None => fillers[index - terms.len()].to_owned(),
+                };
+                text.push_str(&piece);
+            }
+            (terms, text)
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn scan_agrees_with_the_byte_by_byte_reference(
+        (terms, text) in terms_and_text(),
+        guard_terms in terms_strategy(),
+    ) {
+        let matcher = WordMatcher::new(&terms).unwrap();
+        let expected = reference(&terms, &text);
+        prop_assert_eq!(&all_matches(&matcher, &text), &expected);
+        // Fused with a guard, each side sees what it sees alone.
+        let guard = WordMatcher::new(&guard_terms).unwrap();
+        let (mut fused, mut guarded) = (Vec::new(), Vec::new());
+        matcher.for_each_with(
+            &guard,
+            &matcher.either(&guard),
+            &text,
+            |pattern, start, end| fused.push((pattern, start, end)),
+            |pattern, start, end| guarded.push((pattern, start, end)),
+        );
+        prop_assert_eq!(&fused, &expected);
+        prop_assert_eq!(guarded, reference(&guard_terms, &text));
+    }
+
+    #[test]
+    fn rescanning_around_replaced_spans_equals_scanning_the_replaced_text(
+        (terms, text) in terms_and_text(),
+        cuts in proptest::collection::vec(0usize..1_000, 0..6),
+    ) {
+        let matcher = WordMatcher::new(&terms).unwrap();
+        // Disjoint spans between char boundaries chosen by `cuts`.
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([text.len()])
+            .collect();
+        let mut points: Vec<usize> = cuts
+            .iter()
+            .map(|cut| boundaries[cut % boundaries.len()])
+            .collect();
+        points.sort_unstable();
+        points.dedup();
+        let spans: Vec<(usize, usize)> = points
+            .chunks_exact(2)
+            .map(|pair| (pair[0], pair[1]))
+            .collect();
+        let mut replaced = String::new();
+        let mut written = 0;
+        for &(start, end) in &spans {
+            replaced.push_str(&text[written..start]);
+            replaced.push_str(crate::mask::MASK);
+            written = end;
+        }
+        replaced.push_str(&text[written..]);
+        let found = all_matches(&matcher, &text);
+        let mut repaired = Vec::new();
+        matcher.for_each_replaced(&text, &found, &spans, &replaced, |pattern, start, end| {
+            repaired.push((pattern, start, end))
+        });
+        prop_assert_eq!(repaired, all_matches(&matcher, &replaced));
+    }
+}
+
+/// Seventeen terms with one first word make a group large enough for the automaton.
+fn large_group(first_word: &str) -> Vec<String> {
+    (0..17)
+        .map(|index| format!("{first_word} open {index}"))
+        .collect()
+}
+
+#[test]
+fn the_automaton_reports_only_terms_that_start_at_the_word() {
+    // The automaton's state after `pried` also carries `ied`, the match of its suffix.
+    let mut terms = large_group("pried");
+    terms.push("ied".to_owned());
+    let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+    check(&terms, "the door was pried loose", &[]);
+    check(&terms, "pried open 12, an IED", &["pried open 12", "ied"]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn large_groups_agree_with_the_reference(
+        (terms, text) in terms_and_text(),
+    ) {
+        // The random terms, plus a large group whose first word is the text's first word.
+        let first_word: String = text
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let mut all = terms;
+        if !first_word.is_empty() {
+            all.extend(large_group(&first_word.to_ascii_lowercase()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|term| seen.insert(term.to_ascii_lowercase()));
+        let matcher = WordMatcher::new(&all).unwrap();
+        prop_assert_eq!(all_matches(&matcher, &text), reference(&all, &text));
+    }
 }
