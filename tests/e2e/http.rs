@@ -1025,18 +1025,39 @@ fn embedded_run_killed_while_indexing_loses_and_duplicates_nothing() {
 
 #[test]
 fn kafka_run_makes_1000_http_reports_searchable_and_queued_once() {
-    let Some(brokers) =
-        kafka_brokers("kafka_run_makes_1000_http_reports_searchable_and_queued_once")
-    else {
+    kafka_run_case(
+        "kafka_run_makes_1000_http_reports_searchable_and_queued_once",
+        false,
+    );
+}
+
+#[test]
+fn kafka_run_with_external_stage_services_makes_1000_http_reports_searchable_and_queued_once() {
+    kafka_run_case(
+        "kafka_run_with_external_stage_services_makes_1000_http_reports_searchable_and_queued_once",
+        true,
+    );
+}
+
+/// `sarflow run --kafka` takes 1,000 reports over HTTP; each is indexed and queued once, and a
+/// resent one answers 200 with its id. With `external`, the run serves only the front end
+/// (`--external-stages`) and the four stages are `sarflow serve` processes of their own.
+fn kafka_run_case(test: &str, external: bool) {
+    let Some(brokers) = kafka_brokers(test) else {
         return;
     };
-    let dir = scratch_dir("http-kafka");
+    let name = if external {
+        "http-kafka-external"
+    } else {
+        "http-kafka"
+    };
+    let dir = scratch_dir(name);
     let data = dir.join("data");
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    let prefix = format!("e2e-http-{}-{nanos}.", std::process::id());
+    let prefix = format!("e2e-{name}-{}-{nanos}.", std::process::id());
     let config = dir.join("sarflow.toml");
     std::fs::write(
         &config,
@@ -1049,12 +1070,32 @@ fn kafka_run_makes_1000_http_reports_searchable_and_queued_once() {
     let config = config.to_str().unwrap();
     sarflow_ok(&["topics", "create", "--config", config]);
     let tokens = Tokens::issue(&data);
-    let mut run = Run::start(
-        "run",
-        &dir,
-        &data,
-        &["--config", config, "--kafka", &brokers],
-    );
+    let mut run_args = vec!["--config", config, "--kafka", &brokers];
+    if external {
+        run_args.push("--external-stages");
+    }
+    let mut stages: Vec<Spawned> = Vec::new();
+    if external {
+        for stage in ["normalize", "score", "gate", "route"] {
+            let admin = format!("127.0.0.1:{}", free_port());
+            stages.push(Spawned::start(
+                stage,
+                &[
+                    "serve",
+                    stage,
+                    "--config",
+                    config,
+                    "--kafka",
+                    &brokers,
+                    "--admin-addr",
+                    &admin,
+                ],
+                &[],
+                &dir.join(stage),
+            ));
+        }
+    }
+    let mut run = Run::start("run", &dir, &data, &run_args);
     let reports = officer_reports(1_000, 56, "e2e-http-kafka");
     let answers = send_all(run.addr, submissions(&tokens.officer, &reports), 4);
     let ids: Vec<String> = answers
@@ -1064,10 +1105,17 @@ fn kafka_run_makes_1000_http_reports_searchable_and_queued_once() {
     let id_set: BTreeSet<String> = ids.iter().cloned().collect();
     assert_eq!(id_set.len(), 1_000, "one id per report");
     assert_indexed_and_queued_once(&mut run, &tokens, &id_set);
+    for stage in &mut stages {
+        stage.assert_running();
+    }
     let again = send_all(run.addr, submissions(&tokens.officer, &reports[..10]), 2);
     for (answer, id) in again.iter().zip(&ids) {
         assert_eq!(receipt_id(&receipt(answer, 200)), *id);
     }
     assert_eq!(ledger(&data)["entries"], 1_010);
     run.stop();
+    for mut stage in stages {
+        let (status, _) = stage.terminate();
+        assert!(status.success(), "{status}:\n{}", stage.log_tail());
+    }
 }
