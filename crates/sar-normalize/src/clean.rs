@@ -34,15 +34,14 @@ fn is_clean_ascii(bytes: &[u8]) -> bool {
     if first == b'\n' || last == b'\n' || last == b' ' {
         return false;
     }
-    let mut previous = 0u8;
-    for &byte in bytes {
-        let printable = (b' '..=b'~').contains(&byte);
-        if !(printable || byte == b'\n') || (previous == b' ' && (byte == b' ' || byte == b'\n')) {
-            return false;
-        }
-        previous = byte;
-    }
-    true
+    // Two branch-free passes rather than one that branches on every byte.
+    let unprintable = bytes.iter().fold(false, |bad, &byte| {
+        bad | !((b' '..=b'~').contains(&byte) | (byte == b'\n'))
+    });
+    let space_before_space = bytes.windows(2).fold(false, |bad, pair| {
+        bad | ((pair[0] == b' ') & ((pair[1] == b' ') | (pair[1] == b'\n')))
+    });
+    !unprintable && !space_before_space
 }
 
 /// The general path of `clean_text`, for any input.
