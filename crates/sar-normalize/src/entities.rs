@@ -185,8 +185,11 @@ fn pattern_candidates(
     };
     // Each pattern is searched where its matches can be: the whole text, or on ASCII text only
     // the regions around digit runs made of the bytes its matches are made of (`regions`).
-    let digits = |regex: &Regex, alphabet: &Alphabet, each: &mut dyn FnMut(regex::Match<'_>)| {
-        present.regions(text, alphabet, &mut |hay, from| {
+    let digits = |regex: &Regex,
+                  alphabet: &Alphabet,
+                  worth: Worth,
+                  each: &mut dyn FnMut(regex::Match<'_>)| {
+        present.regions(text, alphabet, worth, &mut |hay, from| {
             let mut at = from;
             while let Some(found) = regex.find_at(hay, at) {
                 at = found.end();
@@ -201,19 +204,19 @@ fn pattern_candidates(
         }
     }
     if present.hyphen && present.digit_run >= 4 {
-        digits(&patterns.ssn, &SSN_BYTES, &mut |found| {
+        digits(&patterns.ssn, &SSN_BYTES, has_hyphen, &mut |found| {
             push(found.start(), found.end(), EntityKind::SsnLike, true);
         });
     }
     if present.phone_shape {
-        digits(&patterns.phone, &PHONE_BYTES, &mut |found| {
+        digits(&patterns.phone, &PHONE_BYTES, phone_long, &mut |found| {
             push(found.start(), found.end(), EntityKind::Phone, true);
         });
     }
     let money_like = present.digit_run >= 1
         && (present.dollar || text.contains("dollars") || text.contains("USD"));
     if money_like {
-        digits(&patterns.money, &MONEY_BYTES, &mut |found| {
+        digits(&patterns.money, &MONEY_BYTES, money_word, &mut |found| {
             push(found.start(), found.end(), EntityKind::Money, false);
         });
     }
@@ -224,6 +227,7 @@ fn pattern_candidates(
         present.digits4_hyphen,
         true,
     ];
+    let times_worth: [Worth; 5] = [has_colon, has_ampm, has_slash, has_hyphen, anything];
     let times_bytes = [
         &CLOCK_BYTES,
         &CLOCK_BYTES,
@@ -246,8 +250,8 @@ fn pattern_candidates(
         };
         match (index == 4, &present.month_days) {
             // `March 3rd`: around the day numbers after a month's name.
-            (true, Some(days)) => regions_around(text, days, alphabet, search),
-            _ => present.regions(text, alphabet, search),
+            (true, Some(days)) => regions_around(text, days, alphabet, anything, search),
+            _ => present.regions(text, alphabet, times_worth[index], search),
         }
     }
     if present.digit_run == 0 {
@@ -257,7 +261,7 @@ fn pattern_candidates(
         return;
     }
     if present.digit_run >= 4 && present.hours {
-        present.regions(text, &MILITARY_BYTES, &mut |hay, from| {
+        present.regions(text, &MILITARY_BYTES, has_h, &mut |hay, from| {
             let mut at = from;
             while let Some(captures) = patterns.military_time.captures_at(hay, at) {
                 let Some(whole) = captures.get(0) else { break };
@@ -270,7 +274,7 @@ fn pattern_candidates(
         });
     }
     if present.upper_and_digit {
-        digits(&patterns.plate, &PLATE_BYTES, &mut |found| {
+        digits(&patterns.plate, &PLATE_BYTES, has_upper, &mut |found| {
             let token = found.as_str();
             let alnum = token.bytes().filter(u8::is_ascii_alphanumeric).count();
             let has_digit = token.bytes().any(|b| b.is_ascii_digit());
@@ -288,27 +292,32 @@ fn pattern_candidates(
         });
     }
     if present.digit_run >= 5 {
-        digits(&patterns.id_prefixed, &PLATE_BYTES, &mut |found| {
+        digits(&patterns.id_prefixed, &PLATE_BYTES, digits5, &mut |found| {
             let kind = plate_or_id(found.as_str(), &text[..found.start()]);
             push(found.start(), found.end(), kind, true);
         });
     }
     if present.digits5_in_hyphen_run {
-        present.regions(text, &ID_KEYWORD_BYTES, &mut |hay, from| {
-            let mut at = from;
-            while let Some(captures) = patterns.id_keyword.captures_at(hay, at) {
-                let Some(whole) = captures.get(0) else { break };
-                at = whole.end();
-                if let Some(number) = captures.get(1)
-                    && number.as_str().bytes().filter(u8::is_ascii_digit).count() >= 5
-                {
-                    push(number.start(), number.end(), EntityKind::IdLike, true);
+        present.regions(
+            text,
+            &ID_KEYWORD_BYTES,
+            digits5_with_hyphens,
+            &mut |hay, from| {
+                let mut at = from;
+                while let Some(captures) = patterns.id_keyword.captures_at(hay, at) {
+                    let Some(whole) = captures.get(0) else { break };
+                    at = whole.end();
+                    if let Some(number) = captures.get(1)
+                        && number.as_str().bytes().filter(u8::is_ascii_digit).count() >= 5
+                    {
+                        push(number.start(), number.end(), EntityKind::IdLike, true);
+                    }
                 }
-            }
-        });
+            },
+        );
     }
     if present.digit_word >= 17 {
-        digits(&patterns.vin, &PLATE_BYTES, &mut |found| {
+        digits(&patterns.vin, &PLATE_BYTES, vin_long, &mut |found| {
             let token = found.as_str();
             if token.bytes().any(|b| b.is_ascii_digit())
                 && token.bytes().any(|b| b.is_ascii_uppercase())
@@ -318,14 +327,24 @@ fn pattern_candidates(
         });
     }
     if present.digit_run >= 7 || present.dot {
-        digits(&patterns.long_number, &LONG_NUMBER_BYTES, &mut |found| {
-            push(found.start(), found.end(), EntityKind::IdLike, true);
-        });
+        digits(
+            &patterns.long_number,
+            &LONG_NUMBER_BYTES,
+            long_number,
+            &mut |found| {
+                push(found.start(), found.end(), EntityKind::IdLike, true);
+            },
+        );
     }
     if present.digit_space_upper {
-        digits(&patterns.streets[0], &STREET_BYTES, &mut |found| {
-            push(found.start(), found.end(), EntityKind::Place, residence);
-        });
+        digits(
+            &patterns.streets[0],
+            &STREET_BYTES,
+            has_upper,
+            &mut |found| {
+                push(found.start(), found.end(), EntityKind::Place, residence);
+            },
+        );
     }
     named_streets(patterns, text, present, residence, &mut push);
 }
@@ -347,7 +366,7 @@ fn named_streets(
     };
     match &present.street_words {
         None => search(text, 0),
-        Some(anchors) => regions_around(text, anchors, &NAMED_STREET_BYTES, search),
+        Some(anchors) => regions_around(text, anchors, &NAMED_STREET_BYTES, anything, search),
     }
 }
 
@@ -451,8 +470,69 @@ const STREET_BYTES: Alphabet = alphabet(&[
 ]);
 const NAMED_STREET_BYTES: Alphabet = alphabet(&[SPACES, SPACE, UPPER, LOWER]);
 
+/// A necessary condition on an ASCII region for its pattern to find a match it keeps there.
+type Worth = fn(&[u8]) -> bool;
+
+fn anything(_: &[u8]) -> bool {
+    true
+}
+fn has_hyphen(region: &[u8]) -> bool {
+    region.contains(&b'-')
+}
+fn has_colon(region: &[u8]) -> bool {
+    region.contains(&b':')
+}
+fn has_slash(region: &[u8]) -> bool {
+    region.contains(&b'/')
+}
+fn has_h(region: &[u8]) -> bool {
+    region.contains(&b'h')
+}
+fn has_ampm(region: &[u8]) -> bool {
+    region
+        .iter()
+        .any(|byte| matches!(byte, b'a' | b'A' | b'p' | b'P'))
+}
+fn has_upper(region: &[u8]) -> bool {
+    region.iter().any(u8::is_ascii_uppercase)
+}
+/// `555-201-7788`, the shortest phone number.
+fn phone_long(region: &[u8]) -> bool {
+    region.len() >= 12
+}
+fn vin_long(region: &[u8]) -> bool {
+    region.len() >= 17
+}
+fn money_word(region: &[u8]) -> bool {
+    region.contains(&b'$')
+        || region.windows(7).any(|word| word == b"dollars")
+        || region.windows(3).any(|word| word == b"USD")
+}
+/// Longest run of digits (`joined`: of digits and `-`) counting its digits.
+fn most_digits(region: &[u8], joined: bool) -> usize {
+    let (mut most, mut run) = (0, 0);
+    for &byte in region {
+        if byte.is_ascii_digit() {
+            run += 1;
+            most = most.max(run);
+        } else if !(joined && byte == b'-') {
+            run = 0;
+        }
+    }
+    most
+}
+fn digits5(region: &[u8]) -> bool {
+    most_digits(region, false) >= 5
+}
+fn digits5_with_hyphens(region: &[u8]) -> bool {
+    most_digits(region, true) >= 5
+}
+fn long_number(region: &[u8]) -> bool {
+    region.contains(&b'.') || most_digits(region, false) >= 7
+}
+
 /// Runs `search(haystack, from)` over the maximal runs of `alphabet` bytes holding one of the
-/// `anchors` (byte ranges, in order). `haystack` is the text up to one byte past the run, so
+/// `anchors` (byte ranges, in order) for which `worth` holds. `haystack` is the text up to one byte past the run, so
 /// `\b` at the run's end sees the real next byte; a match never holds a byte outside its
 /// pattern's alphabet, so it never crosses a run's ends, and the runs without an anchor hold
 /// no match.
@@ -460,6 +540,7 @@ fn regions_around(
     text: &str,
     anchors: &[(usize, usize)],
     alphabet: &Alphabet,
+    worth: Worth,
     search: &mut dyn FnMut(&str, usize),
 ) {
     let bytes = text.as_bytes();
@@ -477,6 +558,9 @@ fn regions_around(
             to += 1;
         }
         done = to;
+        if !worth(&bytes[from..to]) {
+            continue;
+        }
         let context = (to + 1).min(bytes.len());
         search(&text[..context], from);
     }
@@ -663,10 +747,16 @@ impl Present {
 
     /// Runs `search(haystack, from)` where a pattern needing a digit can match: the whole
     /// text, or the regions of `alphabet` bytes around the digit runs.
-    fn regions(&self, text: &str, alphabet: &Alphabet, search: &mut dyn FnMut(&str, usize)) {
+    fn regions(
+        &self,
+        text: &str,
+        alphabet: &Alphabet,
+        worth: Worth,
+        search: &mut dyn FnMut(&str, usize),
+    ) {
         match &self.digit_runs {
             None => search(text, 0),
-            Some(runs) => regions_around(text, runs, alphabet, search),
+            Some(runs) => regions_around(text, runs, alphabet, worth, search),
         }
     }
 }
