@@ -328,7 +328,54 @@ fn a_stage_stopped_mid_stream_and_restarted_loses_nothing() {
             .map(routed_id),
     );
     eprintln!("after the restart: {duplicates} duplicate deliveries (at least once)");
-    assert_eq!(routed_ids, raw_ids);
+    if routed_ids != raw_ids {
+        panic!(
+            "{}",
+            where_records_went_missing(&scope, &raw_ids, &routed_ids)
+        );
+    }
+}
+
+/// For a failure message: how many of the raw records missing from routed are also missing from
+/// each intermediate topic (so the stage, or the broker, that lost them shows).
+fn where_records_went_missing(
+    scope: &KafkaScope,
+    raw_ids: &BTreeSet<String>,
+    routed_ids: &BTreeSet<String>,
+) -> String {
+    let missing: Vec<&String> = raw_ids.difference(routed_ids).collect();
+    let mut report = format!(
+        "{} of {} raw records never reached routed ({} extra)",
+        missing.len(),
+        raw_ids.len(),
+        routed_ids.difference(raw_ids).count()
+    );
+    let paths: [(&str, &[&str]); 3] = [
+        ("normalized", &["report", "report_id"]),
+        ("scored", &["normalized", "report", "report_id"]),
+        ("gated", &["scored", "normalized", "report", "report_id"]),
+    ];
+    for (topic, path) in paths {
+        let ids = tally(
+            scope
+                .consume_with_idle(topic, 2 * raw_ids.len(), "10s")
+                .iter()
+                .map(|record| {
+                    path.iter()
+                        .fold(record, |value, key| &value[*key])
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned()
+                }),
+        )
+        .0;
+        let absent = missing.iter().filter(|id| !ids.contains(**id)).count();
+        report.push_str(&format!(
+            "; {topic}: {} ids, {absent} of the missing absent",
+            ids.len()
+        ));
+    }
+    report
 }
 
 #[test]
