@@ -28,11 +28,7 @@ use sar_http::client::Client;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|arg| arg == name)
-            .and_then(|idx| args.get(idx + 1).cloned())
-    };
+    let flag = |name: &str| sar_benches::flag(&args, name);
     let mode = args.get(1).cloned().unwrap_or_default();
     let addr: SocketAddr = flag("--addr")
         .unwrap_or_else(|| "127.0.0.1:8470".to_owned())

@@ -20,11 +20,7 @@ const CHUNK: usize = 5_000;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|arg| arg == name)
-            .and_then(|idx| args.get(idx + 1).cloned())
-    };
+    let flag = |name: &str| sar_benches::flag(&args, name);
     let count: usize = flag("--count").map_or(100_000, |text| text.parse().unwrap());
     let n_queries: usize = flag("--queries").map_or(2_000, |text| text.parse().unwrap());
     let dir =

@@ -26,11 +26,7 @@ const STAGES: [&str; 4] = ["normalize", "score", "gate", "route"];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|arg| arg == name)
-            .and_then(|idx| args.get(idx + 1).cloned())
-    };
+    let flag = |name: &str| sar_benches::flag(&args, name);
     let brokers = flag("--kafka").expect("--kafka BROKERS is required");
     let count: u64 = flag("--count").map_or(20_000, |text| text.parse().unwrap());
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
