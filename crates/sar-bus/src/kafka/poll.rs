@@ -1,7 +1,9 @@
 //! The poll thread: owns the group `BaseConsumer`, serves librdkafka's synchronous callbacks
 //! (rebalance, statistics) and feeds the processing task through a bounded channel. When the
-//! channel is full it pauses its partitions instead of buffering (the one message in hand waits),
-//! and keeps polling so rebalances are still served (Quickwit PR #1826 deadlocked otherwise).
+//! channel is full it holds the messages in hand and stops polling until the stage takes a batch
+//! (not `pause`: see the backpressure comment in `poll_thread`); the stage always drains the
+//! channel, so rebalance callbacks are served at the next poll (Quickwit PR #1826 deadlocked when
+//! a full channel blocked the poll thread for good).
 //!
 //! Offsets: the processing side completes offsets in the shared `Tracker`; this thread stores
 //! the ready ones (`enable.auto.offset.store=false`), librdkafka auto-commits stored offsets, and
