@@ -362,6 +362,36 @@ fn a_pii_caller_finds_and_sees_pii_but_never_protected_descriptors() {
 }
 
 #[test]
+fn a_pii_callers_free_text_searches_the_narrative_not_its_redacted_copy() {
+    let records = synth();
+    let index = index_with(&records);
+    let ids = |q: &str, caller: &Caller| -> BTreeSet<String> {
+        all_ids(&index, &text(q), caller).into_iter().collect()
+    };
+    // Outside the redacted spans both copies hold the same words.
+    for q in ["vehicle", "photograph entrance"] {
+        let summary = ids(q, &analyst());
+        assert!(!summary.is_empty(), "{q}");
+        assert!(summary.is_subset(&ids(q, &pii_analyst())), "{q}");
+    }
+    // A placeholder is a word of the redacted copy only ("nam": no "named" or "naming" either).
+    let redacted_name = |r: &RoutedRecord| {
+        let normalized = &r.gated.scored.normalized;
+        let report = &normalized.report;
+        let full = format!(
+            "{} {}",
+            report.narrative,
+            report.additional_facts.as_deref().unwrap_or_default()
+        );
+        normalized.narrative_redacted.contains("[NAME]") && !full.to_lowercase().contains("nam")
+    };
+    let with_placeholder = expected(&records, redacted_name);
+    assert!(!with_placeholder.is_empty(), "synth redacts some names");
+    assert!(with_placeholder.is_subset(&ids("name", &analyst())));
+    assert!(with_placeholder.is_disjoint(&ids("name", &pii_analyst())));
+}
+
+#[test]
 fn report_view_follows_need_to_know() {
     let record = example(1, "Riverside PD");
     let id = id_of(&record);
