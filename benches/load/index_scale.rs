@@ -6,7 +6,8 @@
 //! ```sh
 //! cargo run --release -p sar-benches --bin index-scale -- --count 1000000 --dir /tmp/index-1m
 //! ```
-//! With an existing `--dir` holding `--count` documents the build is skipped.
+//! With an existing `--dir` holding `--count` documents the build is skipped. `--by-query` adds
+//! p50 and p99 per query of the mix.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)] // a command-line tool
 
@@ -23,6 +24,7 @@ fn main() {
     let flag = |name: &str| sar_benches::flag(&args, name);
     let count: usize = flag("--count").map_or(100_000, |text| text.parse().unwrap());
     let n_queries: usize = flag("--queries").map_or(2_000, |text| text.parse().unwrap());
+    let by_query_wanted = args.iter().any(|arg| arg == "--by-query");
     let dir =
         std::path::PathBuf::from(flag("--dir").unwrap_or_else(|| "target/index-scale".to_owned()));
     let index = ReportIndex::open_or_create(&dir).unwrap();
@@ -61,15 +63,31 @@ fn main() {
         ("supervisor (PII right)", caller(Role::Supervisor, true)),
     ] {
         let mut latencies = Vec::with_capacity(n_queries);
+        let mut by_query = vec![Vec::new(); requests.len()];
         let mut n_hits = 0_u64;
         for query_idx in 0..n_queries {
             let request = &requests[query_idx % requests.len()];
             let started = Instant::now();
             let response = index.search(request, &caller).unwrap();
-            latencies.push(started.elapsed());
+            let elapsed = started.elapsed();
+            latencies.push(elapsed);
+            by_query[query_idx % requests.len()].push((elapsed, response.total));
             n_hits += response.total;
         }
         latencies.sort_unstable();
+        if by_query_wanted {
+            for (request, runs) in requests.iter().zip(&mut by_query) {
+                runs.sort_unstable();
+                let times: Vec<Duration> = runs.iter().map(|(elapsed, _)| *elapsed).collect();
+                println!(
+                    "  {:>7.2} ms p50 {:>7.2} ms p99, {:>7} hits: {}",
+                    ms(percentile(&times, 0.50)),
+                    ms(percentile(&times, 0.99)),
+                    runs.first().map_or(0, |(_, total)| *total),
+                    describe(request),
+                );
+            }
+        }
         println!(
             "{label}: {n_queries} queries, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms (mean total {:.0})",
             ms(percentile(&latencies, 0.50)),
@@ -124,6 +142,28 @@ fn query_mix() -> Vec<SearchRequest> {
             ..SearchRequest::default()
         },
     ]
+}
+
+/// A request of the mix in one line, for `--by-query`.
+fn describe(request: &SearchRequest) -> String {
+    let mut parts = Vec::new();
+    if let Some(q) = &request.q {
+        parts.push(format!("q={q:?}"));
+    }
+    if !request.behavior_codes.is_empty() {
+        parts.push(format!("codes={}", request.behavior_codes.join(",")));
+    }
+    if !request.sectors.is_empty() {
+        parts.push(format!("sectors={}", request.sectors.join(",")));
+    }
+    if let Some(min) = request.min_score {
+        parts.push(format!("min_score={min}"));
+    }
+    if let Some(outcome) = &request.outcome {
+        parts.push(format!("outcome={outcome}"));
+    }
+    parts.push(format!("sort={:?} limit={}", request.sort, request.limit));
+    parts.join(" ")
 }
 
 fn percentile(sorted: &[Duration], share: f64) -> Duration {
