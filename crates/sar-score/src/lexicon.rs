@@ -9,16 +9,19 @@
 //! the longest term that also ends on a boundary wins (`glock 19x` still contains `glock`), and
 //! the scan goes on after it.
 //!
-//! The scan does not look at every byte: a bitmap of the word bytes is built eight bytes at a time
-//! (SWAR), word starts are read off it, and each word is hashed eight bytes at a time. Only the
-//! words whose hash is in a filter of first words, and the punctuation some terms start with,
-//! are looked at more closely.
+//! The scan does not look at every byte: bitmaps of the word bytes and of the punctuation some
+//! terms start with are built sixteen bytes at a time (SIMD, through `wide`'s safe vectors),
+//! word starts and ends are read off them, and each word is hashed eight bytes at a time. Every
+//! word of a 64-byte block is hashed and looked up in a filter of first words before any is
+//! looked at more closely, so the look-ups overlap; only the words whose hash is in the filter,
+//! and the punctuation, go further.
 
 use aho_corasick::{
     Anchored, MatchKind, StartKind,
     automaton::{Automaton, StateID},
     dfa::DFA,
 };
+use wide::i8x16;
 
 /// Groups with more terms than this are searched with the automaton rather than term by term
 /// (`i'm going to ...` threat phrases share a first word by the thousand).
@@ -116,9 +119,6 @@ const fn splat(byte: u8) -> u64 {
     0x0101_0101_0101_0101 * byte as u64
 }
 
-/// The high bit of each of eight bytes.
-const HIGH: u64 = splat(0x80);
-
 /// ORed into a word's bytes to fold ASCII case: letters lose their case, digits are unchanged,
 /// `_` maps to a byte no other word byte maps to.
 const FOLD: u64 = splat(0x20);
@@ -155,13 +155,14 @@ fn low_bytes(n: usize) -> u64 {
     (1u64 << (8 * n)) - 1
 }
 
+const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+const K2: u64 = 0xff51_afd7_ed55_8ccd;
+
 /// The first-word filter bit (and group) of the word `bytes[start..start + len]`: the word is
 /// taken eight case-folded bytes at a time, each mixed in by a xor, a multiplication and a
 /// rotation, and the result is finished by one more multiplication.
 #[inline]
 fn word_bit(bytes: &[u8], start: usize, len: usize) -> usize {
-    const K1: u64 = 0x9e37_79b9_7f4a_7c15;
-    const K2: u64 = 0xff51_afd7_ed55_8ccd;
     let mut hash = 0u64;
     let mut at = start;
     let end = start + len;
@@ -173,46 +174,67 @@ fn word_bit(bytes: &[u8], start: usize, len: usize) -> usize {
         let mask = low_bytes(end - at);
         hash = ((hash ^ ((load(bytes, at) | FOLD) & mask)).wrapping_mul(K1)).rotate_left(29);
     }
+    finish(hash)
+}
+
+/// `word_bit` of a word of `len` bytes (1 to 8) whose bytes are the low ones of `eight`, with
+/// no loop and no branch.
+#[inline(always)]
+fn short_word_bit(eight: u64, len: usize) -> usize {
+    debug_assert!((1..=8).contains(&len));
+    let mask = u64::MAX >> (64 - 8 * len);
+    finish((((eight | FOLD) & mask).wrapping_mul(K1)).rotate_left(29))
+}
+
+#[inline(always)]
+fn finish(hash: u64) -> usize {
     ((hash ^ (hash >> 31)).wrapping_mul(K2) >> (64 - FILTER_BITS)) as usize
 }
 
-/// One bit per byte of `eight` (bit `i` for byte `i`), set for the word bytes (ASCII letters,
-/// digits and `_`). Branch-free: each test leaves its answer in the high bit of every byte.
+/// Sixteen bytes classified at once: one bit per byte (bit `i` for byte `i`) set for the word
+/// bytes (ASCII letters, digits and `_`), and one set for the bytes in `punctuation`.
 #[inline(always)]
-fn word_bits8(eight: u64) -> u64 {
-    let low = eight & !HIGH;
-    let folded = low | FOLD;
-    let letter = (folded + splat(0x80 - b'a')) & !(folded + splat(0x80 - b'z' - 1));
-    let digit = (low + splat(0x80 - b'0')) & !(low + splat(0x80 - b'9' - 1));
-    let underscore = !((low ^ splat(b'_')) + splat(0x7f));
-    let word = (letter | digit | underscore) & !eight & HIGH;
-    gather(word)
+fn classify16(sixteen: [u8; 16], punctuation: &[u8]) -> (u64, u64) {
+    // Bytes past 0x7f are negative as `i8`, so no range below catches them.
+    let bytes = i8x16::new(sixteen.map(|byte| byte as i8));
+    let folded = bytes | i8x16::splat(0x20);
+    let between = |value: i8x16, low: u8, high: u8| {
+        value.simd_gt(i8x16::splat(low as i8 - 1)) & value.simd_lt(i8x16::splat(high as i8 + 1))
+    };
+    let word = between(folded, b'a', b'z')
+        | between(bytes, b'0', b'9')
+        | bytes.simd_eq(i8x16::splat(b'_' as i8));
+    let mut marked = i8x16::splat(0);
+    for &byte in punctuation {
+        marked |= bytes.simd_eq(i8x16::splat(byte as i8));
+    }
+    let low16 = |mask: i8x16| u64::from(mask.to_bitmask() as u16);
+    (low16(word), low16(marked))
 }
 
-/// One bit per byte of `eight` set where the byte equals `byte`.
-#[inline(always)]
-fn byte_bits8(eight: u64, byte: u8) -> u64 {
-    let diff = eight ^ splat(byte);
-    // High bit of a byte set when the byte is non-zero, with no carries between bytes.
-    let nonzero = ((diff & !HIGH) + !HIGH) | diff;
-    gather(!nonzero & HIGH)
-}
-
-/// The high bits of eight bytes as eight bits, byte `i` to bit `i`.
-#[inline(always)]
-fn gather(high_bits: u64) -> u64 {
-    ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-}
-
-/// The word bytes of `bytes` as a bitmap: bit `i % 64` of block `i / 64` is byte `i`. Bits past
-/// the end are clear. `blocks` holds one block per 64 bytes.
-fn word_bitmap(bytes: &[u8], blocks: &mut [u64]) {
-    for (chunk, block) in bytes.chunks(64).zip(blocks.iter_mut()) {
-        let mut bits = 0u64;
-        for (index, at) in (0..chunk.len()).step_by(8).enumerate() {
-            bits |= word_bits8(load(chunk, at)) << (8 * index);
+/// The word bytes of `bytes` as a bitmap, bit `i % 64` of `words[i / 64]` for byte `i`, and
+/// the bytes in `punctuation` as another, in `marks`. Bits past the end are clear. Each slice
+/// holds one block per 64 bytes.
+fn word_bitmap(bytes: &[u8], punctuation: &[u8], words: &mut [u64], marks: &mut [u64]) {
+    for ((chunk, words), marks) in bytes.chunks(64).zip(words.iter_mut()).zip(marks.iter_mut()) {
+        let mut padded = [0u8; 64];
+        let block: &[u8; 64] = match chunk.try_into() {
+            Ok(whole) => whole,
+            Err(_) => {
+                // Zero is neither a word byte nor punctuation.
+                padded[..chunk.len()].copy_from_slice(chunk);
+                &padded
+            }
+        };
+        let (mut word_bits, mut mark_bits) = (0, 0);
+        for (index, sixteen) in block.chunks_exact(16).enumerate() {
+            let sixteen: [u8; 16] = sixteen.try_into().unwrap_or_default();
+            let (word, marked) = classify16(sixteen, punctuation);
+            word_bits |= word << (16 * index);
+            mark_bits |= marked << (16 * index);
         }
-        *block = bits;
+        *words = word_bits;
+        *marks = mark_bits;
     }
 }
 
@@ -242,67 +264,110 @@ fn run_length(blocks: &[u64], start: usize) -> usize {
 /// some term starts with.
 #[derive(Clone, Copy)]
 enum Point {
-    /// A word start, with the filter bit of the word and where the word ends.
+    /// A word start, with the filter bit of the word and that of the next word (over the
+    /// non-word bytes in between), if there is one.
     Word {
         bit: usize,
-        end: usize,
+        next: Option<usize>,
     },
     Punctuation {
         byte: u8,
     },
 }
 
-/// Calls `visit(position, point)` for every word start at or after `from`, and for every byte
-/// in `punctuation` at or after `from`, left to right, until `visit` answers `false`. A word
-/// start is a word byte not preceded by one, so `from` must not be inside a word (it is a word
-/// start, a non-word byte or the end).
+/// Calls `visit(position, point)` for every word start at or after `from` whose word's bit is
+/// set in `filter`, and for every byte in `punctuation` at or after `from`, left to right, until
+/// `visit` answers `false`. A word start is a word byte not preceded by one, so `from` must not
+/// be inside a word (it is a word start, a non-word byte or the end).
+///
+/// Each 64-byte block is taken in two passes: the first hashes every word that starts in it and
+/// looks its bit up in `filter`, with no branch on the answer, so the look-ups of neighbouring
+/// words overlap; the second visits the words that passed, and the punctuation.
 fn for_each_point(
     bytes: &[u8],
     from: usize,
     punctuation: &[u8],
+    filter: &[u64; FILTER_WORDS],
     mut visit: impl FnMut(usize, Point) -> bool,
 ) {
     let n_blocks = bytes.len().div_ceil(64);
-    let mut on_stack = [0u64; STACK_BLOCKS];
-    let mut on_heap = Vec::new();
-    let blocks: &mut [u64] = if n_blocks <= STACK_BLOCKS {
-        &mut on_stack[..n_blocks]
+    let mut on_stack = [[0u64; STACK_BLOCKS]; 2];
+    let mut on_heap = (Vec::new(), Vec::new());
+    let [words_on_stack, marks_on_stack] = &mut on_stack;
+    let (blocks, marks): (&mut [u64], &mut [u64]) = if n_blocks <= STACK_BLOCKS {
+        (
+            &mut words_on_stack[..n_blocks],
+            &mut marks_on_stack[..n_blocks],
+        )
     } else {
-        on_heap.resize(n_blocks, 0);
-        &mut on_heap
+        on_heap.0.resize(n_blocks, 0);
+        on_heap.1.resize(n_blocks, 0);
+        (&mut on_heap.0, &mut on_heap.1)
     };
-    word_bitmap(bytes, blocks);
+    // Blocks wholly before `from` are never looked at (only the one before its block, for
+    // whether a word runs into it).
+    let first_block = (from / 64).saturating_sub(1).min(n_blocks);
+    word_bitmap(
+        &bytes[(first_block * 64).min(bytes.len())..],
+        punctuation,
+        &mut blocks[first_block..],
+        &mut marks[first_block..],
+    );
     let blocks: &[u64] = blocks;
-    let mut previous_high = 0;
-    for (index, &words) in blocks.iter().enumerate() {
+    // The filter bit and length of the word starting at each offset of the current block.
+    let mut word_bit_at = [0u32; 64];
+    let mut word_len_at = [0u32; 64];
+    for index in (from / 64)..n_blocks {
         let base = index * 64;
-        let mut points = words & !((words << 1) | previous_high);
-        previous_high = words >> 63;
-        if !punctuation.is_empty() {
-            let end = (base + 64).min(bytes.len());
-            for at in (base..end).step_by(8) {
-                let eight = load(bytes, at);
-                for &byte in punctuation {
-                    points |= byte_bits8(eight, byte) << (at - base);
-                }
-            }
-            // Padding past the end is zero, which a punctuation byte never is.
-        }
-        if base + 64 <= from {
-            continue;
-        }
+        let words = blocks[index];
+        let previous_high = index
+            .checked_sub(1)
+            .and_then(|previous| blocks.get(previous))
+            .map_or(0, |&previous| previous >> 63);
+        let next_low = blocks.get(index + 1).map_or(0, |&next| next & 1);
+        let mut starts = words & !((words << 1) | previous_high);
+        // The last byte of each word.
+        let ends = words & !((words >> 1) | (next_low << 63));
+        let mut points = marks[index];
         if from > base {
+            starts &= !0u64 << (from - base);
             points &= !0u64 << (from - base);
+        }
+        while starts != 0 {
+            let offset = starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let at = base + offset;
+            let after = ends >> offset;
+            let length = if after != 0 {
+                after.trailing_zeros() as usize + 1
+            } else {
+                run_length(blocks, at)
+            };
+            let bit = if length <= 8 {
+                short_word_bit(load(bytes, at), length)
+            } else {
+                word_bit(bytes, at, length)
+            };
+            word_bit_at[offset] = bit as u32;
+            word_len_at[offset] = length as u32;
+            points |= (filter[bit / 64] >> (bit % 64) & 1) << offset;
         }
         while points != 0 {
             let offset = points.trailing_zeros() as usize;
             points &= points - 1;
             let at = base + offset;
             let point = if words >> offset & 1 == 1 {
-                let length = run_length(blocks, at);
+                let end = offset + word_len_at[offset] as usize;
+                // The next word's start, when it is in this block, was hashed above.
+                let later = if end < 64 { words >> end } else { 0 };
+                let next = if later != 0 {
+                    Some(word_bit_at[end + later.trailing_zeros() as usize] as usize)
+                } else {
+                    next_word_bit(bytes, base + end)
+                };
                 Point::Word {
-                    bit: word_bit(bytes, at, length),
-                    end: at + length,
+                    bit: word_bit_at[offset] as usize,
+                    next,
                 }
             } else {
                 Point::Punctuation { byte: bytes[at] }
@@ -478,22 +543,28 @@ impl WordMatcher {
         let bytes = haystack.as_bytes();
         let mut resume = from;
         let mut stopped = bytes.len();
-        for_each_point(bytes, from, &self.punctuation, |at, point| {
-            if at < resume {
-                return true;
-            }
-            if stop(at) {
-                stopped = at;
-                return false;
-            }
-            if let Some(group) = self.group_at(bytes, at, point)
-                && let Some((pattern, end)) = self.longest_at(bytes, at, group)
-            {
-                on_match(pattern, at, end);
-                resume = end;
-            }
-            true
-        });
+        for_each_point(
+            bytes,
+            from,
+            &self.punctuation,
+            &self.first_words,
+            |at, point| {
+                if at < resume {
+                    return true;
+                }
+                if stop(at) {
+                    stopped = at;
+                    return false;
+                }
+                if let Some(group) = self.group_at(bytes, at, point)
+                    && let Some((pattern, end)) = self.longest_at(bytes, at, group)
+                {
+                    on_match(pattern, at, end);
+                    resume = end;
+                }
+                true
+            },
+        );
         stopped
     }
 
@@ -529,28 +600,29 @@ impl WordMatcher {
         let bytes = haystack.as_bytes();
         let mut resume = 0;
         let mut guard_resume = 0;
-        for_each_point(bytes, 0, &either.punctuation, |at, point| {
-            if let Point::Word { bit, .. } = point
-                && either.first_words[bit / 64] & (1 << (bit % 64)) == 0
-            {
-                return true;
-            }
-            if at >= guard_resume
-                && let Some(group) = guard.group_at(bytes, at, point)
-                && let Some((pattern, end)) = guard.longest_at(bytes, at, group)
-            {
-                on_guard(pattern, at, end);
-                guard_resume = end;
-            }
-            if at >= resume
-                && let Some(group) = self.group_at(bytes, at, point)
-                && let Some((pattern, end)) = self.longest_at(bytes, at, group)
-            {
-                on_match(pattern, at, end);
-                resume = end;
-            }
-            true
-        });
+        for_each_point(
+            bytes,
+            0,
+            &either.punctuation,
+            &either.first_words,
+            |at, point| {
+                if at >= guard_resume
+                    && let Some(group) = guard.group_at(bytes, at, point)
+                    && let Some((pattern, end)) = guard.longest_at(bytes, at, group)
+                {
+                    on_guard(pattern, at, end);
+                    guard_resume = end;
+                }
+                if at >= resume
+                    && let Some(group) = self.group_at(bytes, at, point)
+                    && let Some((pattern, end)) = self.longest_at(bytes, at, group)
+                {
+                    on_match(pattern, at, end);
+                    resume = end;
+                }
+                true
+            },
+        );
     }
 
     /// What `for_each(replaced)` reports, where `replaced` is `original` with each of `spans`
@@ -631,7 +703,7 @@ impl WordMatcher {
     #[inline]
     fn group_at(&self, bytes: &[u8], at: usize, point: Point) -> Option<Group> {
         match point {
-            Point::Word { bit, end } => {
+            Point::Word { bit, next } => {
                 let filter = self.first_words[bit / 64];
                 let below = (1u64 << (bit % 64)) - 1;
                 if filter & (1 << (bit % 64)) == 0 {
@@ -640,7 +712,7 @@ impl WordMatcher {
                 let index = self.rank[bit / 64] + (filter & below).count_ones();
                 let group = *self.word_groups.get(index as usize)?;
                 if group.needs_pair {
-                    let pair = pair_bit(bit, next_word_bit(bytes, end)?);
+                    let pair = pair_bit(bit, next?);
                     if self.second_words[pair / 64] & (1 << (pair % 64)) == 0 {
                         return None;
                     }
