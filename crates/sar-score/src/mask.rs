@@ -30,7 +30,7 @@ pub(crate) struct Masker {
     matcher: WordMatcher,
     terms: Vec<&'static str>,
     /// Lowercase words of multi-word protected terms, split on separators.
-    parts: HashSet<&'static str>,
+    parts: HashSet<String>,
 }
 
 /// Space, tab, line breaks, hyphen, apostrophe: what joins the words of a protected term.
@@ -45,7 +45,10 @@ impl Masker {
         let mut parts = HashSet::new();
         for term in &terms {
             if term.bytes().any(is_separator) {
-                parts.extend(term.split(|c: char| c.is_ascii() && is_separator(c as u8)));
+                parts.extend(
+                    term.split(|c: char| c.is_ascii() && is_separator(c as u8))
+                        .map(str::to_ascii_lowercase),
+                );
             }
         }
         parts.remove("");
@@ -130,10 +133,19 @@ impl Masker {
     }
 
     fn is_part(&self, word: &[u8]) -> bool {
-        // Parts are lowercase ASCII; comparing without allocating.
-        self.parts
-            .iter()
-            .any(|part| part.as_bytes().eq_ignore_ascii_case(word))
+        // Parts are lowercase ASCII: the word is lowercased on the stack and looked up.
+        let mut lower = [0u8; 64];
+        match lower.get_mut(..word.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(word);
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).is_ok_and(|lower| self.parts.contains(lower))
+            }
+            None => self
+                .parts
+                .iter()
+                .any(|part| part.as_bytes().eq_ignore_ascii_case(word)),
+        }
     }
 
     /// Moves `start` left over separators and protected-term parts.
