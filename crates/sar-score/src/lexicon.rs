@@ -149,10 +149,10 @@ fn load_tail(bytes: &[u8], at: usize) -> u64 {
         })
 }
 
-/// The low `n` bytes (`n` < 8) of a word.
+/// The low `n` bytes (1 to 8) of a word.
 #[inline(always)]
 fn low_bytes(n: usize) -> u64 {
-    (1u64 << (8 * n)) - 1
+    u64::MAX >> (64 - 8 * n)
 }
 
 const K1: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -167,12 +167,11 @@ fn word_bit(bytes: &[u8], start: usize, len: usize) -> usize {
     let mut at = start;
     let end = start + len;
     while end - at >= 8 {
-        hash = ((hash ^ (load(bytes, at) | FOLD)).wrapping_mul(K1)).rotate_left(29);
+        hash = mix(hash, load(bytes, at) | FOLD);
         at += 8;
     }
     if at < end {
-        let mask = low_bytes(end - at);
-        hash = ((hash ^ ((load(bytes, at) | FOLD) & mask)).wrapping_mul(K1)).rotate_left(29);
+        hash = mix(hash, (load(bytes, at) | FOLD) & low_bytes(end - at));
     }
     finish(hash)
 }
@@ -182,10 +181,16 @@ fn word_bit(bytes: &[u8], start: usize, len: usize) -> usize {
 #[inline(always)]
 fn short_word_bit(eight: u64, len: usize) -> usize {
     debug_assert!((1..=8).contains(&len));
-    let mask = u64::MAX >> (64 - 8 * len);
-    finish((((eight | FOLD) & mask).wrapping_mul(K1)).rotate_left(29))
+    finish(mix(0, (eight | FOLD) & low_bytes(len)))
 }
 
+/// Mixes eight case-folded bytes of a word into `hash`.
+#[inline(always)]
+fn mix(hash: u64, folded: u64) -> u64 {
+    ((hash ^ folded).wrapping_mul(K1)).rotate_left(29)
+}
+
+/// The filter bit of a word's mixed hash.
 #[inline(always)]
 fn finish(hash: u64) -> usize {
     ((hash ^ (hash >> 31)).wrapping_mul(K2) >> (64 - FILTER_BITS)) as usize
@@ -227,8 +232,7 @@ fn word_bitmap(bytes: &[u8], punctuation: &[u8], words: &mut [u64], marks: &mut 
             }
         };
         let (mut word_bits, mut mark_bits) = (0, 0);
-        for (index, sixteen) in block.chunks_exact(16).enumerate() {
-            let sixteen: [u8; 16] = sixteen.try_into().unwrap_or_default();
+        for (index, &sixteen) in block.as_chunks::<16>().0.iter().enumerate() {
             let (word, marked) = classify16(sixteen, punctuation);
             word_bits |= word << (16 * index);
             mark_bits |= marked << (16 * index);

@@ -312,3 +312,19 @@ proptest! {
         prop_assert_eq!(all_matches(&matcher, &text), reference(&all, &text));
     }
 }
+
+proptest! {
+    #[test]
+    fn the_short_word_hash_is_the_general_one(
+        word in "[a-zA-Z0-9_]{1,8}",
+        padding in "[a-z ]{0,8}",
+    ) {
+        // What follows the word in the eight loaded bytes must not matter.
+        let text = format!("{word}{padding}");
+        let bytes = text.as_bytes();
+        prop_assert_eq!(
+            super::short_word_bit(super::load(bytes, 0), word.len()),
+            super::word_bit(bytes, 0, word.len())
+        );
+    }
+}
