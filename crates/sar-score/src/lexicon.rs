@@ -14,7 +14,10 @@
 //! word starts and ends are read off them, and each word is hashed eight bytes at a time. Every
 //! word of a 64-byte block is hashed and looked up in a filter of first words before any is
 //! looked at more closely, so the look-ups overlap; only the words whose hash is in the filter,
-//! and the punctuation, go further.
+//! and the punctuation, go further. A word whose group has only terms of two words or more is
+//! dropped next if the pair (word, next word) is not in a second filter, before its group is
+//! read; and when every term that starts with punctuation has a word byte second (`.45 acp`),
+//! only the punctuation right before a word byte is tried (not every full stop).
 
 use aho_corasick::{
     Anchored, MatchKind, StartKind,
@@ -49,6 +52,9 @@ pub(crate) struct WordMatcher {
     punctuation_starts: [bool; 256],
     /// The same bytes as a list.
     punctuation: Vec<u8>,
+    /// Every term that starts with a non-word byte has a word byte second (`.45 acp`), so a
+    /// non-word byte not followed by a word byte starts nothing.
+    punctuation_before_word: bool,
     /// The length of the longest term in bytes.
     max_len: usize,
     /// Bit filter over the first two bytes (the second lowercased) of the terms that start
@@ -63,6 +69,9 @@ pub(crate) struct WordMatcher {
     /// word: in a group whose terms all have one (`i` of `i'm going to ...`), a text word
     /// followed by a word not in the filter cannot start a match. 2^17 bits, 16 KiB.
     second_words: Box<[u64; PAIR_WORDS]>,
+    /// The bits of `first_words` whose group has a term of one word (no pair to check), so
+    /// the pair filter is asked before the group is read. 8 KiB.
+    single_words: Box<[u64; FILTER_WORDS]>,
 }
 
 /// The first-word filters and punctuation of two matchers together (`WordMatcher::either`).
@@ -70,6 +79,28 @@ pub(crate) struct WordMatcher {
 pub(crate) struct Either {
     first_words: Box<[u64; FILTER_WORDS]>,
     punctuation: Vec<u8>,
+    /// Both matchers' `punctuation_before_word`.
+    punctuation_before_word: bool,
+    /// The bits of `first_words` at which every group of either matcher needs a pair: there a
+    /// word followed by a word whose pair is in neither pair filter is passed over at once.
+    pair_only: Box<[u64; FILTER_WORDS]>,
+    /// The union of both pair filters.
+    second_words: Box<[u64; PAIR_WORDS]>,
+}
+
+impl Either {
+    /// False when no term of either matcher can start at a word with filter bit `bit` followed
+    /// by a word with filter bit `next` (as far as the pair filters know).
+    #[inline(always)]
+    fn may_start(&self, bit: usize, next: Option<usize>) -> bool {
+        if self.pair_only[bit / 64] >> (bit % 64) & 1 == 0 {
+            return true;
+        }
+        next.is_some_and(|next| {
+            let pair = pair_bit(bit, next);
+            self.second_words[pair / 64] >> (pair % 64) & 1 == 1
+        })
+    }
 }
 
 /// A term of a group: its pattern id and its bytes in the arena.
@@ -85,8 +116,6 @@ struct Candidate {
 struct Group {
     first: u32,
     last: u32,
-    /// Every term of the group has a second word (so the pair filter applies).
-    needs_pair: bool,
 }
 
 const PAIR_BITS: u32 = 17;
@@ -264,6 +293,20 @@ fn run_length(blocks: &[u64], start: usize) -> usize {
     length
 }
 
+/// The first word byte at or after `from` in the word bitmap `blocks`.
+#[inline]
+fn next_word_start(blocks: &[u64], from: usize) -> Option<usize> {
+    let mut block = from / 64;
+    let mut bits = blocks.get(block)? & (!0u64 << (from % 64));
+    loop {
+        if bits != 0 {
+            return Some(block * 64 + bits.trailing_zeros() as usize);
+        }
+        block += 1;
+        bits = *blocks.get(block)?;
+    }
+}
+
 /// Where a scan may try terms: a word start (with the filter bit of its word) or a non-word byte
 /// some term starts with.
 #[derive(Clone, Copy)]
@@ -280,8 +323,9 @@ enum Point {
 }
 
 /// Calls `visit(position, point)` for every word start at or after `from` whose word's bit is
-/// set in `filter`, and for every byte in `punctuation` at or after `from`, left to right, until
-/// `visit` answers `false`. A word start is a word byte not preceded by one, so `from` must not
+/// set in `filter`, and for every byte in `punctuation` at or after `from` (only those right
+/// before a word byte when `punctuation_before_word`), left to right, until `visit` answers
+/// `false`. A word start is a word byte not preceded by one, so `from` must not
 /// be inside a word (it is a word start, a non-word byte or the end).
 ///
 /// Each 64-byte block is taken in two passes: the first hashes every word that starts in it and
@@ -291,6 +335,7 @@ fn for_each_point(
     bytes: &[u8],
     from: usize,
     punctuation: &[u8],
+    punctuation_before_word: bool,
     filter: &[u64; FILTER_WORDS],
     mut visit: impl FnMut(usize, Point) -> bool,
 ) {
@@ -318,9 +363,8 @@ fn for_each_point(
         &mut marks[first_block..],
     );
     let blocks: &[u64] = blocks;
-    // The filter bit and length of the word starting at each offset of the current block.
+    // The filter bit of the word starting at each offset of the current block.
     let mut word_bit_at = [0u32; 64];
-    let mut word_len_at = [0u32; 64];
     for index in (from / 64)..n_blocks {
         let base = index * 64;
         let words = blocks[index];
@@ -333,6 +377,10 @@ fn for_each_point(
         // The last byte of each word.
         let ends = words & !((words >> 1) | (next_low << 63));
         let mut points = marks[index];
+        if punctuation_before_word {
+            // A mark followed by a word byte (the first byte of the next block for the last).
+            points &= (words >> 1) | (next_low << 63);
+        }
         if from > base {
             starts &= !0u64 << (from - base);
             points &= !0u64 << (from - base);
@@ -353,7 +401,6 @@ fn for_each_point(
                 word_bit(bytes, at, length)
             };
             word_bit_at[offset] = bit as u32;
-            word_len_at[offset] = length as u32;
             points |= (filter[bit / 64] >> (bit % 64) & 1) << offset;
         }
         while points != 0 {
@@ -361,13 +408,20 @@ fn for_each_point(
             points &= points - 1;
             let at = base + offset;
             let point = if words >> offset & 1 == 1 {
-                let end = offset + word_len_at[offset] as usize;
+                // Where the word ends, as the first pass found it (ends, or a run over blocks).
+                let after = ends >> offset;
+                let end = if after != 0 {
+                    offset + after.trailing_zeros() as usize + 1
+                } else {
+                    offset + run_length(blocks, at)
+                };
                 // The next word's start, when it is in this block, was hashed above.
                 let later = if end < 64 { words >> end } else { 0 };
                 let next = if later != 0 {
                     Some(word_bit_at[end + later.trailing_zeros() as usize] as usize)
                 } else {
-                    next_word_bit(bytes, base + end)
+                    next_word_start(blocks, base + end)
+                        .map(|start| word_bit(bytes, start, run_length(blocks, start)))
                 };
                 Point::Word {
                     bit: word_bit_at[offset] as usize,
@@ -412,11 +466,12 @@ impl WordMatcher {
         const PUNCTUATION_GROUPS: usize = 1 << FILTER_BITS;
         let n_groups = PUNCTUATION_GROUPS + 256;
         let mut members: Vec<Vec<u32>> = vec![Vec::new(); n_groups];
-        // Groups with a term of one word only (no pair to check).
-        let mut single_word = vec![false; n_groups];
+        // The first-word bits whose group has a term of one word only (no pair to check).
+        let mut single_words = Box::new([0u64; FILTER_WORDS]);
         let mut punctuation_starts = [false; 256];
         let mut punctuation_pairs = Box::new([0u64; 1024]);
         let mut punctuation_singles = [false; 256];
+        let mut punctuation_before_word = true;
         let mut first_words = Box::new([0u64; FILTER_WORDS]);
         let mut second_words = Box::new([0u64; PAIR_WORDS]);
         let mut arena: Vec<u8> = Vec::new();
@@ -431,6 +486,8 @@ impl WordMatcher {
             let group = match term[0] {
                 first if !is_word_byte(first) => {
                     punctuation_starts[usize::from(first)] = true;
+                    punctuation_before_word &=
+                        term.get(1).is_some_and(|&second| is_word_byte(second));
                     match term.get(1) {
                         Some(&second) => {
                             let pair = pair_index(first, second);
@@ -438,7 +495,6 @@ impl WordMatcher {
                         }
                         None => punctuation_singles[usize::from(first)] = true,
                     }
-                    single_word[PUNCTUATION_GROUPS + usize::from(first)] = true;
                     PUNCTUATION_GROUPS + usize::from(first)
                 }
                 _ => {
@@ -450,7 +506,7 @@ impl WordMatcher {
                             let pair = pair_bit(bit, second);
                             second_words[pair / 64] |= 1 << (pair % 64);
                         }
-                        None => single_word[bit] = true,
+                        None => single_words[bit / 64] |= 1 << (bit % 64),
                     }
                     bit
                 }
@@ -477,11 +533,7 @@ impl WordMatcher {
             let first = u32::try_from(candidates.len()).map_err(|_| "too many terms")?;
             candidates.extend(group.iter().map(|&id| placed[id as usize]));
             let last = u32::try_from(candidates.len()).map_err(|_| "too many terms")?;
-            let built = Group {
-                first,
-                last,
-                needs_pair: !single_word[index],
-            };
+            let built = Group { first, last };
             if index >= PUNCTUATION_GROUPS {
                 punctuation_groups[index - PUNCTUATION_GROUPS] = built;
             } else if first_words[index / 64] & (1 << (index % 64)) != 0 {
@@ -516,11 +568,13 @@ impl WordMatcher {
             punctuation_groups,
             punctuation_starts,
             punctuation,
+            punctuation_before_word,
             max_len,
             punctuation_pairs,
             punctuation_singles,
             first_words,
             second_words,
+            single_words,
         })
     }
 
@@ -551,6 +605,7 @@ impl WordMatcher {
             bytes,
             from,
             &self.punctuation,
+            self.punctuation_before_word,
             &self.first_words,
             |at, point| {
                 if at < resume {
@@ -583,9 +638,21 @@ impl WordMatcher {
         punctuation.extend(&guard.punctuation);
         punctuation.sort_unstable();
         punctuation.dedup();
+        let mut pair_only = Box::new([0u64; FILTER_WORDS]);
+        for (index, pair_only) in pair_only.iter_mut().enumerate() {
+            *pair_only =
+                first_words[index] & !(self.single_words[index] | guard.single_words[index]);
+        }
+        let mut second_words = self.second_words.clone();
+        for (word, theirs) in second_words.iter_mut().zip(guard.second_words.iter()) {
+            *word |= theirs;
+        }
         Either {
             first_words,
             punctuation,
+            punctuation_before_word: self.punctuation_before_word && guard.punctuation_before_word,
+            pair_only,
+            second_words,
         }
     }
 
@@ -608,8 +675,14 @@ impl WordMatcher {
             bytes,
             0,
             &either.punctuation,
+            either.punctuation_before_word,
             &either.first_words,
             |at, point| {
+                if let Point::Word { bit, next } = point
+                    && !either.may_start(bit, next)
+                {
+                    return true;
+                }
                 if at >= guard_resume
                     && let Some(group) = guard.group_at(bytes, at, point)
                     && let Some((pattern, end)) = guard.longest_at(bytes, at, group)
@@ -713,15 +786,15 @@ impl WordMatcher {
                 if filter & (1 << (bit % 64)) == 0 {
                     return None;
                 }
-                let index = self.rank[bit / 64] + (filter & below).count_ones();
-                let group = *self.word_groups.get(index as usize)?;
-                if group.needs_pair {
+                // Asked before the group is read (the group table is the larger one).
+                if self.single_words[bit / 64] & (1 << (bit % 64)) == 0 {
                     let pair = pair_bit(bit, next?);
                     if self.second_words[pair / 64] & (1 << (pair % 64)) == 0 {
                         return None;
                     }
                 }
-                Some(group)
+                let index = self.rank[bit / 64] + (filter & below).count_ones();
+                self.word_groups.get(index as usize).copied()
             }
             Point::Punctuation { byte } => self
                 .punctuation_candidate(bytes, at)

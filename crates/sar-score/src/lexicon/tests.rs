@@ -135,6 +135,22 @@ fn terms_starting_with_punctuation() {
     check(&terms, "end.", &[]);
 }
 
+#[test]
+fn punctuation_before_a_word_byte_only() {
+    // Every punctuation term has a word byte second, so only marks before one are tried.
+    let terms = [".45 acp", ".22", "#1"];
+    check(
+        &terms,
+        ". .45 acp .22. # #1 .x .",
+        &[".45 acp", ".22", "#1"],
+    );
+    // A mark as the last byte of a 64-byte block, its word in the next block.
+    let text = format!("{}.22 and {}#1", "x ".repeat(31) + "y", "z ".repeat(40));
+    assert_eq!(text.find(".22"), Some(63));
+    check(&terms, &text, &[".22", "#1"]);
+    check(&terms, &format!("{}.", "x".repeat(63)), &[]);
+}
+
 /// The scan as the matching rules define it, one byte at a time: at every word start and every
 /// non-word byte not inside a match, the longest term (lowest id on a tie) that equals the text
 /// there, ASCII case-insensitively, and does not end inside a word.
