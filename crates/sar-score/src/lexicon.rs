@@ -185,24 +185,22 @@ fn low_bytes(n: usize) -> u64 {
 }
 
 const K1: u64 = 0x9e37_79b9_7f4a_7c15;
-const K2: u64 = 0xff51_afd7_ed55_8ccd;
 
-/// The first-word filter bit (and group) of the word `bytes[start..start + len]`: the word is
-/// taken eight case-folded bytes at a time, each mixed in by a xor, a multiplication and a
-/// rotation, and the result is finished by one more multiplication.
+/// The first-word filter bit (and group) of the word `bytes[start..start + len]` (`len` > 0):
+/// the word is taken eight case-folded bytes at a time, each but the last mixed in by a xor, a
+/// multiplication and a rotation; the last (one to eight bytes) is xored in and `finish`ed. A
+/// word of up to eight bytes costs one multiplication.
 #[inline]
 fn word_bit(bytes: &[u8], start: usize, len: usize) -> usize {
+    debug_assert!(len > 0);
     let mut hash = 0u64;
     let mut at = start;
     let end = start + len;
-    while end - at >= 8 {
+    while end - at > 8 {
         hash = mix(hash, load(bytes, at) | FOLD);
         at += 8;
     }
-    if at < end {
-        hash = mix(hash, (load(bytes, at) | FOLD) & low_bytes(end - at));
-    }
-    finish(hash)
+    finish(hash ^ ((load(bytes, at) | FOLD) & low_bytes(end - at)))
 }
 
 /// `word_bit` of a word of `len` bytes (1 to 8) whose bytes are the low ones of `eight`, with
@@ -210,7 +208,7 @@ fn word_bit(bytes: &[u8], start: usize, len: usize) -> usize {
 #[inline(always)]
 fn short_word_bit(eight: u64, len: usize) -> usize {
     debug_assert!((1..=8).contains(&len));
-    finish(mix(0, (eight | FOLD) & low_bytes(len)))
+    finish((eight | FOLD) & low_bytes(len))
 }
 
 /// Mixes eight case-folded bytes of a word into `hash`.
@@ -219,10 +217,11 @@ fn mix(hash: u64, folded: u64) -> u64 {
     ((hash ^ folded).wrapping_mul(K1)).rotate_left(29)
 }
 
-/// The filter bit of a word's mixed hash.
+/// The filter bit of a word's hash with its last (up to) eight bytes xored in: the top bits of
+/// one multiplication (each depends on every bit below it).
 #[inline(always)]
 fn finish(hash: u64) -> usize {
-    ((hash ^ (hash >> 31)).wrapping_mul(K2) >> (64 - FILTER_BITS)) as usize
+    (hash.wrapping_mul(K1) >> (64 - FILTER_BITS)) as usize
 }
 
 /// Sixteen bytes classified at once: one bit per byte (bit `i` for byte `i`) set for the word
