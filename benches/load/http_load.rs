@@ -1,8 +1,12 @@
 //! The HTTP load harness, against a running `sarflow run` on loopback:
 //!
 //! - `intake`: POST `--count` synthetic officer reports over `--concurrency` keep-alive
-//!   connections (driven by `--threads` client threads, default 1); prints accepts/s and the p50/p99 latency of each answer (durable before it is
-//!   sent: the journal's group commit).
+//!   connections (driven by `--threads` client threads, default 1); prints accepts/s and the
+//!   p50/p99 latency of each answer (durable before it is sent: the journal's group commit).
+//!   With `--server-pid PID` (Linux), also the CPU time the server and the harness spent per
+//!   accepted report during the run, and so the accepts/s one server core would sustain: on a
+//!   small machine the harness and a local broker take cores from the server, and this figure
+//!   does not depend on them.
 //! - `search`: `--count` searches drawn from a fixed query mix over `--concurrency` connections;
 //!   prints p50/p99.
 //! - `freshness`: submits `--count` reports one at a time, each with a unique word, and polls
@@ -54,7 +58,10 @@ fn main() {
             .unwrap()
     };
     match mode.as_str() {
-        "intake" => runtime.block_on(intake(addr, token, count, concurrency, seed)),
+        "intake" => {
+            let server_pid = flag("--server-pid").map(|text| text.parse::<u32>().unwrap());
+            runtime.block_on(intake(addr, token, count, concurrency, seed, server_pid));
+        }
         "search" => runtime.block_on(search(addr, token, count, concurrency)),
         "freshness" => {
             let search_token = flag("--search-token").expect("--search-token is required");
@@ -120,11 +127,19 @@ fn print_latencies(what: &str, n_ok: usize, elapsed: Duration, mut latencies: Ve
     );
 }
 
-async fn intake(addr: SocketAddr, token: String, count: usize, concurrency: usize, seed: u64) {
+async fn intake(
+    addr: SocketAddr,
+    token: String,
+    count: usize,
+    concurrency: usize,
+    seed: u64,
+    server_pid: Option<u32>,
+) {
     eprintln!("generating {count} reports");
     let bodies = Arc::new(bodies(count, seed));
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let authorization = Arc::new(format!("Bearer {token}"));
+    let cpu_before = server_pid.map(|pid| (cpu_time(&pid.to_string()), cpu_time("self")));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
@@ -167,12 +182,41 @@ async fn intake(addr: SocketAddr, token: String, count: usize, concurrency: usiz
     let elapsed = started.elapsed();
     eprintln!("statuses: {statuses:?}");
     let n_accepted = statuses.get(&202).copied().unwrap_or(0);
+    let cpu_after = server_pid.map(|pid| (cpu_time(&pid.to_string()), cpu_time("self")));
     print_latencies(
         &format!("intake (concurrency {concurrency})"),
         n_accepted,
         elapsed,
         latencies,
     );
+    if let (Some((server_before, harness_before)), Some((server_after, harness_after))) =
+        (cpu_before, cpu_after)
+        && n_accepted > 0
+    {
+        let per_report = |before: Duration, after: Duration| {
+            after.saturating_sub(before).as_secs_f64() * 1e6 / n_accepted as f64
+        };
+        let server = per_report(server_before, server_after);
+        println!(
+            "cpu per accepted report: server {server:.0} us, harness {:.0} us; one server core: {:.0} accepts/s",
+            per_report(harness_before, harness_after),
+            1e6 / server.max(f64::MIN_POSITIVE),
+        );
+    }
+}
+
+/// User plus system CPU time of process `pid` (a number or `self`) so far, all its threads,
+/// from `/proc/<pid>/stat` (in clock ticks of 1/100 s, Linux's `USER_HZ` on every architecture
+/// it exposes to programs).
+fn cpu_time(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .unwrap_or_else(|error| panic!("reading /proc/{pid}/stat: {error}"));
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    let after_name = &stat[stat.rfind(')').expect("a /proc stat line") + 2..];
+    let fields: Vec<&str> = after_name.split(' ').collect();
+    // Fields 14 (utime) and 15 (stime) of the line, the 12th and 13th after the name.
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
 }
 
 const QUERIES: &[&str] = &[
