@@ -93,13 +93,8 @@ impl Either {
     /// by a word with filter bit `next` (as far as the pair filters know).
     #[inline(always)]
     fn may_start(&self, bit: usize, next: Option<usize>) -> bool {
-        if self.pair_only[bit / 64] >> (bit % 64) & 1 == 0 {
-            return true;
-        }
-        next.is_some_and(|next| {
-            let pair = pair_bit(bit, next);
-            self.second_words[pair / 64] >> (pair % 64) & 1 == 1
-        })
+        !has_bit(&self.pair_only[..], bit)
+            || next.is_some_and(|next| has_bit(&self.second_words[..], pair_bit(bit, next)))
     }
 }
 
@@ -292,6 +287,24 @@ fn run_length(blocks: &[u64], start: usize) -> usize {
     length
 }
 
+/// The length of the word starting at `at`, from `ends` (the last bytes of the words of `at`'s
+/// block) when it ends in that block, else from the bitmap.
+#[inline(always)]
+fn word_length(blocks: &[u64], ends: u64, at: usize) -> usize {
+    let after = ends >> (at % 64);
+    if after != 0 {
+        after.trailing_zeros() as usize + 1
+    } else {
+        run_length(blocks, at)
+    }
+}
+
+/// Whether bit `bit` of the bit filter `words` is set.
+#[inline(always)]
+fn has_bit(words: &[u64], bit: usize) -> bool {
+    words[bit / 64] >> (bit % 64) & 1 == 1
+}
+
 /// The first word byte at or after `from` in the word bitmap `blocks`.
 #[inline]
 fn next_word_start(blocks: &[u64], from: usize) -> Option<usize> {
@@ -373,12 +386,13 @@ fn for_each_point(
             .map_or(0, |&previous| previous >> 63);
         let next_low = blocks.get(index + 1).map_or(0, |&next| next & 1);
         let mut starts = words & !((words << 1) | previous_high);
+        // The bytes followed by a word byte (for the last, the next block's first byte).
+        let before_word = (words >> 1) | (next_low << 63);
         // The last byte of each word.
-        let ends = words & !((words >> 1) | (next_low << 63));
+        let ends = words & !before_word;
         let mut points = marks[index];
         if punctuation_before_word {
-            // A mark followed by a word byte (the first byte of the next block for the last).
-            points &= (words >> 1) | (next_low << 63);
+            points &= before_word;
         }
         if from > base {
             starts &= !0u64 << (from - base);
@@ -388,12 +402,7 @@ fn for_each_point(
             let offset = starts.trailing_zeros() as usize;
             starts &= starts - 1;
             let at = base + offset;
-            let after = ends >> offset;
-            let length = if after != 0 {
-                after.trailing_zeros() as usize + 1
-            } else {
-                run_length(blocks, at)
-            };
+            let length = word_length(blocks, ends, at);
             let bit = if length <= 8 {
                 short_word_bit(load(bytes, at), length)
             } else {
@@ -407,13 +416,7 @@ fn for_each_point(
             points &= points - 1;
             let at = base + offset;
             let point = if words >> offset & 1 == 1 {
-                // Where the word ends, as the first pass found it (ends, or a run over blocks).
-                let after = ends >> offset;
-                let end = if after != 0 {
-                    offset + after.trailing_zeros() as usize + 1
-                } else {
-                    offset + run_length(blocks, at)
-                };
+                let end = offset + word_length(blocks, ends, at);
                 // The next word's start, when it is in this block, was hashed above.
                 let later = if end < 64 { words >> end } else { 0 };
                 let next = if later != 0 {
@@ -786,11 +789,10 @@ impl WordMatcher {
                     return None;
                 }
                 // Asked before the group is read (the group table is the larger one).
-                if self.single_words[bit / 64] & (1 << (bit % 64)) == 0 {
-                    let pair = pair_bit(bit, next?);
-                    if self.second_words[pair / 64] & (1 << (pair % 64)) == 0 {
-                        return None;
-                    }
+                if !has_bit(&self.single_words[..], bit)
+                    && !has_bit(&self.second_words[..], pair_bit(bit, next?))
+                {
+                    return None;
                 }
                 let index = self.rank[bit / 64] + (filter & below).count_ones();
                 self.word_groups.get(index as usize).copied()
@@ -813,7 +815,7 @@ impl WordMatcher {
         }
         bytes.get(start + 1).is_some_and(|&second| {
             let pair = pair_index(first, second);
-            self.punctuation_pairs[pair / 64] & (1 << (pair % 64)) != 0
+            has_bit(&self.punctuation_pairs[..], pair)
         })
     }
 
