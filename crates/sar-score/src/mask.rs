@@ -33,6 +33,9 @@ pub(crate) struct Masker {
     parts: HashSet<String>,
 }
 
+/// The longest word of a multi-word protected term (`Masker::new` refuses longer ones).
+const MAX_PART_LEN: usize = 64;
+
 /// Space, tab, line breaks, hyphen, apostrophe: what joins the words of a protected term.
 fn is_separator(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b'-' | b'\'')
@@ -52,6 +55,11 @@ impl Masker {
             }
         }
         parts.remove("");
+        if let Some(long) = parts.iter().find(|part| part.len() > MAX_PART_LEN) {
+            return Err(format!(
+                "protected-term word {long:?} is longer than {MAX_PART_LEN} bytes"
+            ));
+        }
         Ok(Self {
             matcher,
             terms,
@@ -133,19 +141,15 @@ impl Masker {
     }
 
     fn is_part(&self, word: &[u8]) -> bool {
-        // Parts are lowercase ASCII: the word is lowercased on the stack and looked up.
-        let mut lower = [0u8; 64];
-        match lower.get_mut(..word.len()) {
-            Some(lower) => {
-                lower.copy_from_slice(word);
-                lower.make_ascii_lowercase();
-                std::str::from_utf8(lower).is_ok_and(|lower| self.parts.contains(lower))
-            }
-            None => self
-                .parts
-                .iter()
-                .any(|part| part.as_bytes().eq_ignore_ascii_case(word)),
-        }
+        // Parts are lowercase ASCII of at most `MAX_PART_LEN` bytes (checked in `new`): the word
+        // is lowercased on the stack and looked up; a longer word is no part.
+        let mut lower = [0u8; MAX_PART_LEN];
+        let Some(lower) = lower.get_mut(..word.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(word);
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|lower| self.parts.contains(lower))
     }
 
     /// Moves `start` left over separators and protected-term parts.

@@ -61,3 +61,13 @@ fn finds_protected_terms_inside_longer_phrases() {
     assert_eq!(masker.first_protected_term("blackcat ransomware"), None);
     assert_eq!(masker.first_protected_term("arabica coffee"), None);
 }
+
+#[test]
+fn a_word_longer_than_any_part_is_not_absorbed() {
+    let long = "south".repeat(20);
+    check(
+        &format!("{long} muslim {long}"),
+        &[],
+        &format!("{long} # {long}"),
+    );
+}
