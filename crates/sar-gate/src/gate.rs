@@ -17,7 +17,9 @@ use sar_model::{
 
 use crate::{
     config::{GateConfig, GateConfigError, MAX_TIPS_LEADS_TTL_DAYS},
-    lexicon::{Hit, Lexicon, LexiconSet, SENTENCE_TERMINATORS, next_words, sentences},
+    lexicon::{
+        Hit, Lexicon, LexiconSet, SENTENCE_TERMINATORS, next_words, sentence_around, sentences,
+    },
     rules::{
         AMBIGUOUS_TERMS, CRIMINAL_PREDICATE, DESCRIPTION_MARKERS, LexiconRule, OTHER_CONDUCT,
         PERSON_NOUNS, PLACE_NOUNS, PROTECTED_ACTIVITY, REASON_WORDS,
@@ -55,12 +57,10 @@ impl Gate {
         let protected_whole_text =
             protected_terms().all(|term| !term.term.contains(SENTENCE_TERMINATORS));
         let all = if protected_whole_text {
-            LexiconSet::new(&[
-                &protected_activity.terms,
-                &criminal_predicate.terms,
-                &other_conduct.terms,
+            LexiconSet::new(&set_members(
+                [&protected_activity, &criminal_predicate, &other_conduct],
                 &protected_class,
-            ])
+            ))
             .map_err(|_| GateConfigError::Lexicon)?
         } else {
             None
@@ -139,36 +139,61 @@ impl Gate {
                 terms: vec!["imminent_threat flag"],
             });
         }
-        // One pass for the three rule tables and the protected-class lexicon when possible.
-        let (activity_hits, predicate_hits, conduct_hits, protected_hits) = match &self.all {
+        let tables = [
+            &self.protected_activity,
+            &self.criminal_predicate,
+            &self.other_conduct,
+        ];
+        // One pass for the three rule tables, their `requires` lists and the protected-class
+        // lexicon when possible; otherwise each lexicon on its own, a `requires` list only
+        // when its rule's terms match.
+        let (mut fired, protected_hits) = match &self.all {
             Some(all) => {
                 let mut hits = all
-                    .hits(
-                        &[
-                            &self.protected_activity.terms,
-                            &self.criminal_predicate.terms,
-                            &self.other_conduct.terms,
-                            &self.protected_class,
-                        ],
-                        &text,
-                    )
+                    .hits(&set_members(tables, &self.protected_class), &text)
                     .into_iter();
-                let mut next = || hits.next().unwrap_or_default();
-                (next(), next(), next(), Some(next()))
+                let main: Vec<Vec<Hit>> = hits.by_ref().take(tables.len()).collect();
+                let protected = hits.next().unwrap_or_default();
+                let fired: Vec<Vec<Fired>> = tables
+                    .iter()
+                    .zip(main)
+                    .map(|(table, table_hits)| {
+                        // The `requires` hits come next in the set, in table and rule order.
+                        let mut required: Vec<Option<Vec<Hit>>> = table
+                            .requires
+                            .iter()
+                            .map(|lexicon| {
+                                lexicon.as_ref().map(|_| hits.next().unwrap_or_default())
+                            })
+                            .collect();
+                        table.fired(table_hits, |index, _| {
+                            required
+                                .get_mut(index)
+                                .and_then(Option::take)
+                                .unwrap_or_default()
+                        })
+                    })
+                    .collect();
+                (fired, Some(protected))
             }
             None => (
-                self.protected_activity.terms.hits(&text),
-                self.criminal_predicate.terms.hits(&text),
-                self.other_conduct.terms.hits(&text),
+                tables
+                    .iter()
+                    .map(|table| {
+                        table.fired(table.terms.hits(&text), |_, required| required.hits(&text))
+                    })
+                    .collect(),
                 None,
             ),
         };
-        predicates.extend(self.criminal_predicate.fired(predicate_hits, &text));
+        let other_conduct = fired.pop().unwrap_or_default();
+        predicates.extend(fired.pop().unwrap_or_default());
+        let protected_activity = fired.pop().unwrap_or_default();
         let protected_class =
             self.protected_class_reasons(&text, protected_hits, !predicates.is_empty());
         Findings {
-            protected_activity: self.protected_activity.fired(activity_hits, &text),
-            other_conduct: self.other_conduct.fired(conduct_hits, &text),
+            protected_activity,
+            other_conduct,
             predicates,
             protected_class,
             no_code: report.behavior_codes.is_empty(),
@@ -211,32 +236,41 @@ impl Gate {
             rule: "T-36-PROFILE",
             terms: Vec::new(),
         };
-        let all_hits = if self.protected_whole_text {
+        // The sentences with a hit, in order, each with its hits (sentence offsets).
+        let with_hits: Vec<(usize, usize, Vec<Hit>)> = if self.protected_whole_text {
             let hits = whole_text_hits.unwrap_or_else(|| self.protected_class.hits(text));
-            if hits.is_empty() {
-                return Vec::new();
+            // Hits are in text order and hold no terminator: each hit's sentence is the one
+            // around its start, and the hits after it up to that sentence's end are in it.
+            let mut out: Vec<(usize, usize, Vec<Hit>)> = Vec::new();
+            for hit in hits {
+                let (start, end) = match out.last_mut() {
+                    Some((start, end, in_sentence)) if hit.start < *end => {
+                        in_sentence.push(Hit {
+                            start: hit.start - *start,
+                            end: hit.end - *start,
+                            ..hit
+                        });
+                        continue;
+                    }
+                    _ => sentence_around(text, hit.start),
+                };
+                let moved = Hit {
+                    start: hit.start - start,
+                    end: hit.end - start,
+                    ..hit
+                };
+                out.push((start, end, vec![moved]));
             }
-            Some(hits)
+            out
         } else {
-            None
+            sentences(text)
+                .into_iter()
+                .map(|(start, end)| (start, end, self.protected_class.hits(&text[start..end])))
+                .filter(|(_, _, hits)| !hits.is_empty())
+                .collect()
         };
-        for (start, end) in sentences(text) {
+        for (start, end, hits) in with_hits {
             let sentence = &text[start..end];
-            let hits = match &all_hits {
-                Some(all) => all
-                    .iter()
-                    .filter(|hit| hit.start >= start && hit.end <= end)
-                    .map(|hit| Hit {
-                        start: hit.start - start,
-                        end: hit.end - start,
-                        ..*hit
-                    })
-                    .collect(),
-                None => self.protected_class.hits(sentence),
-            };
-            if hits.is_empty() {
-                continue;
-            }
             let gives_reason = self.reason_words.matches(sentence);
             let describes = self.description_markers.matches(sentence);
             for hit in hits {
@@ -289,6 +323,17 @@ impl Gate {
     }
 }
 
+/// The lexicons of the one-pass set, in order: the terms of each table, the protected-class
+/// lexicon, then each table's `requires` lists in table and rule order.
+fn set_members<'a>(tables: [&'a RuleTable; 3], protected_class: &'a Lexicon) -> Vec<&'a Lexicon> {
+    let mut members: Vec<&Lexicon> = tables.iter().map(|table| &table.terms).collect();
+    members.push(protected_class);
+    for table in tables {
+        members.extend(table.requires.iter().flatten());
+    }
+    members
+}
+
 fn is_person_noun(word: &str) -> bool {
     PERSON_NOUNS.contains(&word)
         || word
@@ -334,9 +379,14 @@ impl RuleTable {
         })
     }
 
-    /// The rules that fire on `text`, whose hits of `self.terms` are `hits`, in table order,
-    /// with the terms that matched.
-    fn fired(&self, hits: Vec<Hit>, text: &str) -> Vec<Fired> {
+    /// The rules that fire, in table order, with the terms that matched, where `hits` are the
+    /// hits of `self.terms` and `required(index, lexicon)` the hits of rule `index`'s
+    /// `requires` list (asked only when the rule's terms match).
+    fn fired(
+        &self,
+        hits: Vec<Hit>,
+        mut required: impl FnMut(usize, &Lexicon) -> Vec<Hit>,
+    ) -> Vec<Fired> {
         let mut out = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
             let mut terms = Vec::new();
@@ -346,8 +396,8 @@ impl RuleTable {
             if terms.is_empty() {
                 continue;
             }
-            if let Some(Some(required)) = self.requires.get(index) {
-                let required_hits = required.hits(text);
+            if let Some(Some(lexicon)) = self.requires.get(index) {
+                let required_hits = required(index, lexicon);
                 if required_hits.is_empty() {
                     continue;
                 }

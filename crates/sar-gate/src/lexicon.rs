@@ -6,7 +6,10 @@
 //! `s` is accepted as a plural. Terms are ASCII, so every match starts and ends on a character
 //! boundary of the text.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, BuildError, MatchKind,
+    automaton::Automaton as _, dfa,
+};
 
 /// A compiled lexicon. Each term belongs to one group (an index chosen by the caller).
 #[derive(Debug, Clone)]
@@ -92,13 +95,23 @@ impl Lexicon {
     }
 }
 
+/// How many walks `LexiconSet::hits` runs at once.
+const WALKS: usize = 4;
+
+/// A text shorter than this is walked in one piece by `LexiconSet::hits`.
+const MIN_SPLIT: usize = 256;
+
 /// Several lexicons searched in one pass over the text: one automaton reports every occurrence
 /// of every term (overlapping), and each lexicon's leftmost-longest matches are picked from its
 /// occurrences as its own search would find them: the occurrence that starts first, the longest
 /// there, then the next one starting at or after its end.
+///
+/// The occurrences are found by walking the automaton over several parts of the text side by
+/// side (`occurrences`): each step of a walk is a table look-up that needs the one before, so a
+/// single walk runs at the latency of those look-ups, and independent walks overlap them.
 #[derive(Debug, Clone)]
 pub(crate) struct LexiconSet {
-    automaton: AhoCorasick,
+    automaton: dfa::DFA,
     /// For each pattern: (lexicon index, pattern index in that lexicon).
     owners: Vec<(usize, usize)>,
     lexicons: usize,
@@ -125,10 +138,11 @@ impl LexiconSet {
                 terms.push(*term);
             }
         }
-        let automaton = AhoCorasickBuilder::new()
+        // No prefilter: the walks below handle dead and match states only.
+        let automaton = dfa::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&terms)?;
         Ok(Some(Self {
             automaton,
@@ -141,19 +155,13 @@ impl LexiconSet {
     /// `hits(text)` gives.
     pub(crate) fn hits(&self, lexicons: &[&Lexicon], text: &str) -> Vec<Vec<Hit>> {
         // (lexicon, start, longest first, pattern)
-        let mut found: Vec<(usize, usize, std::cmp::Reverse<usize>, usize)> = self
-            .automaton
-            .find_overlapping_iter(text)
-            .filter_map(|found| {
-                let &(lexicon, pattern) = self.owners.get(found.pattern().as_usize())?;
-                Some((
-                    lexicon,
-                    found.start(),
-                    std::cmp::Reverse(found.end()),
-                    pattern,
-                ))
-            })
-            .collect();
+        let mut found: Vec<(usize, usize, std::cmp::Reverse<usize>, usize)> = Vec::new();
+        let split = text.len() >= MIN_SPLIT;
+        self.occurrences(text.as_bytes(), split, &mut |pattern, start, end| {
+            if let Some(&(lexicon, pattern)) = self.owners.get(pattern) {
+                found.push((lexicon, start, std::cmp::Reverse(end), pattern));
+            }
+        });
         found.sort_unstable();
         let mut out = vec![Vec::new(); self.lexicons];
         let mut resume = 0;
@@ -174,6 +182,92 @@ impl LexiconSet {
             }
         }
         out
+    }
+
+    /// Calls `each(pattern, start, end)` for every occurrence of every pattern in `text`
+    /// (overlapping, as `find_overlapping_iter` reports them, in another order), walking
+    /// `WALKS` parts side by side (one part when `split` is false).
+    ///
+    /// An occurrence belongs to the part it starts in: the walk of a part begins at the part's
+    /// start in the automaton's start state, goes on past the part's end by the longest
+    /// pattern's length less one, and reports only what starts inside the part. A walk begun
+    /// at a part's start never reports an occurrence that starts before it (the automaton's
+    /// state never holds more text than it has read).
+    fn occurrences(&self, text: &[u8], split: bool, each: &mut impl FnMut(usize, usize, usize)) {
+        let Ok(start) = self.automaton.start_state(Anchored::No) else {
+            return;
+        };
+        if !split {
+            self.walk(text, 0, text.len(), text.len(), start, each);
+            return;
+        }
+        let part = text.len().div_ceil(WALKS);
+        let overrun = self.automaton.max_pattern_len().saturating_sub(1);
+        // For each walk: where it starts, where it stops, and the end of the starts it reports.
+        let walks: [(usize, usize, usize); WALKS] = std::array::from_fn(|index| {
+            let from = (index * part).min(text.len());
+            let owned = (from + part).min(text.len());
+            (from, (owned + overrun).min(text.len()), owned)
+        });
+        let steps = walks
+            .iter()
+            .map(|&(from, to, _)| to - from)
+            .min()
+            .unwrap_or(0);
+        let mut states = [start; WALKS];
+        for step in 0..steps {
+            for (state, &(from, _, owned)) in states.iter_mut().zip(&walks) {
+                let at = from + step;
+                let Some(&byte) = text.get(at) else { continue };
+                *state = self.automaton.next_state(Anchored::No, *state, byte);
+                if self.automaton.is_special(*state) {
+                    self.report(*state, at + 1, owned, each);
+                }
+            }
+        }
+        for (state, &(from, to, owned)) in states.iter().zip(&walks) {
+            self.walk(text, from + steps, to, owned, *state, each);
+        }
+    }
+
+    /// One walk over `text[from..to]` from `state`, reporting occurrences that start before
+    /// `owned`.
+    fn walk(
+        &self,
+        text: &[u8],
+        from: usize,
+        to: usize,
+        owned: usize,
+        mut state: aho_corasick::automaton::StateID,
+        each: &mut impl FnMut(usize, usize, usize),
+    ) {
+        for (at, &byte) in text.get(from..to).unwrap_or_default().iter().enumerate() {
+            state = self.automaton.next_state(Anchored::No, state, byte);
+            if self.automaton.is_special(state) {
+                self.report(state, from + at + 1, owned, each);
+            }
+        }
+    }
+
+    /// The occurrences that end at `end` in `state` and start before `owned`.
+    #[cold]
+    fn report(
+        &self,
+        state: aho_corasick::automaton::StateID,
+        end: usize,
+        owned: usize,
+        each: &mut impl FnMut(usize, usize, usize),
+    ) {
+        if !self.automaton.is_match(state) {
+            return;
+        }
+        for index in 0..self.automaton.match_len(state) {
+            let pattern = self.automaton.match_pattern(state, index);
+            let begin = end - self.automaton.pattern_len(pattern);
+            if begin < owned {
+                each(pattern.as_usize(), begin, end);
+            }
+        }
     }
 }
 
@@ -199,20 +293,10 @@ pub(crate) const SENTENCE_TERMINATORS: [char; 6] = ['\n', '\r', ';', '.', '!', '
 /// Splits `text` into sentences: a `.`, `!` or `?` followed by whitespace (or the end), a line
 /// break or a `;` ends one. Returns byte ranges, never empty ones (nor only whitespace).
 pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
-        // Terminators are ASCII, so a byte equal to one is that character.
-        let ends = match byte {
-            b'\n' | b'\r' | b';' => true,
-            b'.' | b'!' | b'?' => text[index + 1..]
-                .chars()
-                .next()
-                .is_none_or(char::is_whitespace),
-            _ => false,
-        };
-        if ends {
+    for index in 0..text.len() {
+        if ends_sentence(text, index) {
             let end = index + 1;
             if !text[start..end].trim().is_empty() {
                 out.push((start, end));
@@ -224,6 +308,34 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
         out.push((start, text.len()));
     }
     out
+}
+
+/// Whether the byte at `index` ends a sentence (see `sentences`).
+fn ends_sentence(text: &str, index: usize) -> bool {
+    // Terminators are ASCII, so a byte equal to one is that character.
+    match text.as_bytes().get(index) {
+        Some(b'\n' | b'\r' | b';') => true,
+        Some(b'.' | b'!' | b'?') => text
+            .get(index + 1..)
+            .and_then(|after| after.chars().next())
+            .is_none_or(char::is_whitespace),
+        _ => false,
+    }
+}
+
+/// The sentence of `sentences(text)` that holds the byte at `at`, when the text from `at` to
+/// the end of what the caller looks at holds no terminator (a lexicon hit of terms without
+/// one): the text from just after the last terminator before `at` to the first one from it.
+/// Only that sentence is scanned, not the whole text.
+pub(crate) fn sentence_around(text: &str, at: usize) -> (usize, usize) {
+    let start = (0..at.min(text.len()))
+        .rev()
+        .find(|&index| ends_sentence(text, index))
+        .map_or(0, |index| index + 1);
+    let end = (at..text.len())
+        .find(|&index| ends_sentence(text, index))
+        .map_or(text.len(), |index| index + 1);
+    (start, end)
 }
 
 /// The first `count` words after byte offset `end`, lowercased.

@@ -103,3 +103,98 @@ proptest::proptest! {
         check_set(&[&a, &b, &c], &parts.concat());
     }
 }
+
+/// Every occurrence, as one walk of the automaton over the whole text reports them.
+fn check_walks(terms: &[&'static str], text: &str) {
+    let lexicon = Lexicon::flat(terms).unwrap();
+    let set = LexiconSet::new(&[&lexicon]).unwrap().unwrap();
+    let reference = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(terms)
+        .unwrap();
+    let mut expected: Vec<(usize, usize, usize)> = reference
+        .find_overlapping_iter(text)
+        .map(|found| (found.pattern().as_usize(), found.start(), found.end()))
+        .collect();
+    expected.sort_unstable();
+    for split in [false, true] {
+        let mut found = Vec::new();
+        set.occurrences(text.as_bytes(), split, &mut |pattern, start, end| {
+            found.push((pattern, start, end));
+        });
+        found.sort_unstable();
+        assert_eq!(found, expected, "split {split} over {text:?}");
+    }
+}
+
+#[test]
+fn walks_side_by_side_find_every_occurrence_once() {
+    let terms = [
+        "car bomb",
+        "bomb",
+        "a",
+        "arab",
+        "carabiner",
+        "bomb threat",
+        "threat",
+    ];
+    check_walks(&terms, "");
+    check_walks(&terms, "a");
+    check_walks(
+        &terms,
+        "carabiner car bomb threat; Arab bomb, a CAR BOMB THREAT",
+    );
+    check_walks(&terms, &"a carabiner, a car bomb threat".repeat(20));
+}
+
+proptest::proptest! {
+    #[test]
+    fn walks_side_by_side_find_every_occurrence_once_on_any_text(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "car", "s", "bomb", " ", "threat", "a", "rab", "iner", "b", "A", "ca", "-",
+            ]),
+            0..40,
+        )
+    ) {
+        let terms = ["car bomb", "bomb", "a", "arab", "carabiner", "bomb threat", "threat"];
+        check_walks(&terms, &parts.concat());
+    }
+}
+
+/// `sentence_around` gives the sentence of `sentences` that holds a word byte.
+fn check_sentence_around(text: &str) {
+    let all = sentences(text);
+    for (at, byte) in text.bytes().enumerate() {
+        if byte.is_ascii_alphanumeric() {
+            let holding = all.iter().find(|(start, end)| (*start..*end).contains(&at));
+            assert_eq!(
+                Some(&sentence_around(text, at)),
+                holding,
+                "at {at} of {text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_sentence_around_a_word_is_the_one_sentences_gives() {
+    check_sentence_around("");
+    check_sentence_around("one");
+    check_sentence_around("One. Two 3.5 four!\nFive; six?  Seven.\u{a0}Eight. ");
+}
+
+proptest::proptest! {
+    #[test]
+    fn the_sentence_around_a_word_is_the_one_sentences_gives_on_any_text(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "Bb", " ", ".", "!", "?", ";", "\n", "\r", "\u{a0}", "é", "3", "..",
+            ]),
+            0..30,
+        )
+    ) {
+        check_sentence_around(&parts.concat());
+    }
+}
