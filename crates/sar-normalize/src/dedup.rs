@@ -212,7 +212,7 @@ pub(crate) fn simhash(text: &str) -> u64 {
     }
 }
 
-/// `simhash` of ASCII text, without allocating: words are runs of ASCII letters and digits,
+/// `simhash` of ASCII text: words are runs of ASCII letters and digits (read off a bitmap),
 /// lowercased byte by byte; the three FNV-1a states of the shingles a word belongs to are fed
 /// together (three independent multiply chains), and the votes are counted eight bits at a time
 /// in byte-wide counters. Gives exactly the value of `simhash_general`.
@@ -221,16 +221,8 @@ fn simhash_ascii(bytes: &[u8]) -> u64 {
     let mut states = [FNV_OFFSET; 3];
     let mut words = 0usize;
     let mut votes = Votes::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        if !bytes[at].is_ascii_alphanumeric() {
-            at += 1;
-            continue;
-        }
-        let start = at;
-        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-            at += 1;
-        }
+    let blocks = crate::words::alnum_bitmap(bytes);
+    for (start, at) in crate::words::words(&blocks) {
         let slot = words % 3;
         for (index, state) in states.iter_mut().enumerate() {
             *state = if index == slot {

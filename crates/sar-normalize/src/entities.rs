@@ -1108,24 +1108,17 @@ impl WordStarts {
 
 /// Byte offsets of the alphanumeric characters not preceded by an alphanumeric character.
 fn word_starts(text: &str) -> Vec<usize> {
+    if text.is_ascii() {
+        return crate::words::word_starts(&crate::words::alnum_bitmap(text.as_bytes())).collect();
+    }
     let mut starts = Vec::with_capacity(text.len() / 4);
     let mut previous_alnum = false;
-    if text.is_ascii() {
-        for (index, byte) in text.bytes().enumerate() {
-            let alnum = byte.is_ascii_alphanumeric();
-            if alnum && !previous_alnum {
-                starts.push(index);
-            }
-            previous_alnum = alnum;
+    for (index, ch) in text.char_indices() {
+        let alnum = ch.is_alphanumeric();
+        if alnum && !previous_alnum {
+            starts.push(index);
         }
-    } else {
-        for (index, ch) in text.char_indices() {
-            let alnum = ch.is_alphanumeric();
-            if alnum && !previous_alnum {
-                starts.push(index);
-            }
-            previous_alnum = alnum;
-        }
+        previous_alnum = alnum;
     }
     starts
 }

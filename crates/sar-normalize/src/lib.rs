@@ -27,6 +27,7 @@ mod entities;
 mod normalize;
 mod parse;
 mod validate;
+mod words;
 
 use sar_model::report::Sensitivity;
 
