@@ -647,13 +647,12 @@ impl Present {
         let mut classes = 0u8;
         let mut digit_runs = Vec::new();
         let mut street_words = Vec::new();
+        // The bytes of a class other than 0, found sixteen at a time.
+        let marks = crate::words::marks_bitmap(bytes);
         let mut index = 0;
-        while index < bytes.len() {
+        while let Some(next) = crate::words::next_set(&marks, index) {
+            index = next;
             let class = CLASS[usize::from(bytes[index])];
-            if class == 0 {
-                index += 1;
-                continue;
-            }
             classes |= class;
             if class & DIGIT != 0 {
                 let start = index;

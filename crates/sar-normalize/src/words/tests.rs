@@ -56,3 +56,23 @@ proptest::proptest! {
         check(&text);
     }
 }
+
+/// The marks bitmap picks exactly the bytes `pick` picks; `next_set` finds each in turn.
+#[test]
+fn marks_are_the_digits_uppercase_letters_and_six_punctuation_bytes() {
+    let pick =
+        |byte: u8| byte.is_ascii_digit() || byte.is_ascii_uppercase() || b"@$:/-.".contains(&byte);
+    let mut text: Vec<u8> = (0..=255u8).collect();
+    text.extend((0..=255u8).rev());
+    text.extend_from_slice(b" at 9:30 A.M. on 3/4 $5 -x@y ");
+    let marks = marks_bitmap(&text);
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = next_set(&marks, from) {
+        found.push(at);
+        from = at + 1;
+    }
+    let expected: Vec<usize> = (0..text.len()).filter(|&at| pick(text[at])).collect();
+    assert_eq!(found, expected);
+    assert_eq!(next_set(&marks, text.len() + 100), None);
+}
