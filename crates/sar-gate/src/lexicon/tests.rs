@@ -58,6 +58,13 @@ fn next_words_are_lowercased() {
     assert!(next_words("white", 5, 3).is_empty());
 }
 
+/// Texts made of up to `most` of `parts`, in any order, with repeats.
+fn texts(parts: &[&'static str], most: usize) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy as _;
+    proptest::collection::vec(proptest::sample::select(parts.to_vec()), 0..most)
+        .prop_map(|parts| parts.concat())
+}
+
 /// `LexiconSet` gives each lexicon exactly its own hits.
 fn check_set(lexicons: &[&Lexicon], text: &str) {
     let set = LexiconSet::new(lexicons).unwrap().unwrap();
@@ -89,18 +96,18 @@ fn a_lexicon_set_matches_like_each_lexicon() {
 proptest::proptest! {
     #[test]
     fn a_lexicon_set_matches_like_each_lexicon_on_any_text(
-        parts in proptest::collection::vec(
-            proptest::sample::select(vec![
+        text in texts(
+            &[
                 "car", "s", "bomb", " ", "threat", "a", "rab", "white", "van", "gun", "-", ".",
                 "ity", "protest", "er", "S", "\n",
-            ]),
-            0..16,
+            ],
+            16,
         )
     ) {
         let a = Lexicon::new([(0, "car bomb"), (1, "bomb"), (0, "gun"), (1, "guns")]).unwrap();
         let b = Lexicon::flat(&["scar", "bomb threat", "arab", "protest", "protester"]).unwrap();
         let c = Lexicon::flat(&["white", "white van", "van", "a"]).unwrap();
-        check_set(&[&a, &b, &c], &parts.concat());
+        check_set(&[&a, &b, &c], &text);
     }
 }
 
@@ -151,15 +158,15 @@ fn walks_side_by_side_find_every_occurrence_once() {
 proptest::proptest! {
     #[test]
     fn walks_side_by_side_find_every_occurrence_once_on_any_text(
-        parts in proptest::collection::vec(
-            proptest::sample::select(vec![
+        text in texts(
+            &[
                 "car", "s", "bomb", " ", "threat", "a", "rab", "iner", "b", "A", "ca", "-",
-            ]),
-            0..40,
+            ],
+            40,
         )
     ) {
         let terms = ["car bomb", "bomb", "a", "arab", "carabiner", "bomb threat", "threat"];
-        check_walks(&terms, &parts.concat());
+        check_walks(&terms, &text);
     }
 }
 
@@ -188,13 +195,13 @@ fn the_sentence_around_a_word_is_the_one_sentences_gives() {
 proptest::proptest! {
     #[test]
     fn the_sentence_around_a_word_is_the_one_sentences_gives_on_any_text(
-        parts in proptest::collection::vec(
-            proptest::sample::select(vec![
+        text in texts(
+            &[
                 "a", "Bb", " ", ".", "!", "?", ";", "\n", "\r", "\u{a0}", "é", "3", "..",
-            ]),
-            0..30,
+            ],
+            30,
         )
     ) {
-        check_sentence_around(&parts.concat());
+        check_sentence_around(&text);
     }
 }
