@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use client::{
     ConsumeOptions, ConsumedRecord, EncodedPublisher, ReadError, TopicCreated, consume,
-    create_topics, publish, publish_encoded, publish_raw_bytes, read_assigned,
+    create_topics, publish, publish_raw_bytes, read_assigned,
 };
 pub use config::{KafkaConfig, MANAGED_KEYS};
 pub use headers::{FINGERPRINT_HEADER, TRACEPARENT_HEADER};

@@ -176,25 +176,10 @@ pub async fn publish<T: AvroRecord + Keyed + Send + 'static>(
     produce_all(config, &config.topic_name(topic.name()), encoded).await
 }
 
-/// Publishes values already encoded for `topic` (Avro single-object encoding, e.g. read back
-/// from the embedded journal) with the same key and headers as [`publish`], and waits for every
-/// delivery. The value is not decoded: a consumer that cannot read it dead-letters it.
-pub async fn publish_encoded<T: AvroRecord>(
-    config: &KafkaConfig,
-    topic: Topic<T>,
-    messages: Vec<(ReportId, Vec<u8>)>,
-) -> Result<u64, BusError> {
-    produce_all(
-        config,
-        &config.topic_name(topic.name()),
-        encoded_messages(messages),
-    )
-    .await
-}
-
-/// A long-lived producer of already-encoded records to one topic (the journal relay): one
-/// client, its threads and its broker connections for every batch, where `publish_encoded`
-/// makes a producer per call.
+/// A long-lived producer of values already encoded for one topic (Avro single-object encoding,
+/// read back from the embedded journal by the relay), with the same key and headers as
+/// [`publish`]: one client, its threads and its broker connections for every batch. The value
+/// is not decoded: a consumer that cannot read it dead-letters it.
 pub struct EncodedPublisher {
     producer: FutureProducer,
     topic: String,
@@ -210,7 +195,7 @@ impl std::fmt::Debug for EncodedPublisher {
 }
 
 impl EncodedPublisher {
-    /// A producer with the settings `publish_encoded` uses, for `topic`.
+    /// A producer for `topic` with the configured producer settings.
     pub fn new<T: AvroRecord>(config: &KafkaConfig, topic: Topic<T>) -> Result<Self, BusError> {
         config.validate()?;
         let producer: FutureProducer = config
@@ -223,8 +208,7 @@ impl EncodedPublisher {
         })
     }
 
-    /// `publish_encoded` on this producer: every message delivered (acks as configured) or an
-    /// error.
+    /// Publishes `messages` and waits for every delivery (acks as configured), or an error.
     pub async fn publish(&self, messages: Vec<(ReportId, Vec<u8>)>) -> Result<u64, BusError> {
         produce_with(&self.producer, &self.topic, encoded_messages(messages)).await
     }

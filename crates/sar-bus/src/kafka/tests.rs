@@ -486,7 +486,7 @@ async fn read_assigned_resumes_exactly_after_the_given_offsets() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn publish_encoded_sends_journal_bytes_with_key_and_headers() {
+async fn an_encoded_publisher_sends_journal_bytes_with_key_and_headers() {
     let mock = MockCluster::new(1).unwrap();
     let config = mock_config(&mock, "encoded.");
     let codec = sar_schema::Codec::new().unwrap();
@@ -496,7 +496,11 @@ async fn publish_encoded_sends_journal_bytes_with_key_and_headers() {
         .map(|record| (record.record_id, codec.encode(record).unwrap()))
         .collect();
     assert_eq!(
-        publish_encoded(&config, RAW, messages).await.unwrap(),
+        EncodedPublisher::new(&config, RAW)
+            .unwrap()
+            .publish(messages)
+            .await
+            .unwrap(),
         inputs.len() as u64
     );
     let read = read_until(&config, RAW, |records| records.len() >= inputs.len()).await;
