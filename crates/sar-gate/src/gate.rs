@@ -147,48 +147,43 @@ impl Gate {
         // One pass for the three rule tables, their `requires` lists and the protected-class
         // lexicon when possible; otherwise each lexicon on its own, a `requires` list only
         // when its rule's terms match.
-        let (mut fired, protected_hits) = match &self.all {
+        let (fired, protected_hits) = match &self.all {
             Some(all) => {
                 let mut hits = all
                     .hits(&set_members(tables, &self.protected_class), &text)
                     .into_iter();
-                let main: Vec<Vec<Hit>> = hits.by_ref().take(tables.len()).collect();
+                let mut main = hits
+                    .by_ref()
+                    .take(tables.len())
+                    .collect::<Vec<_>>()
+                    .into_iter();
                 let protected = hits.next().unwrap_or_default();
-                let fired: Vec<Vec<Fired>> = tables
-                    .iter()
-                    .zip(main)
-                    .map(|(table, table_hits)| {
-                        // The `requires` hits come next in the set, in table and rule order.
-                        let mut required: Vec<Option<Vec<Hit>>> = table
-                            .requires
-                            .iter()
-                            .map(|lexicon| {
-                                lexicon.as_ref().map(|_| hits.next().unwrap_or_default())
-                            })
-                            .collect();
-                        table.fired(table_hits, |index, _| {
-                            required
-                                .get_mut(index)
-                                .and_then(Option::take)
-                                .unwrap_or_default()
-                        })
+                let fired = tables.map(|table| {
+                    let table_hits = main.next().unwrap_or_default();
+                    // The `requires` hits come next in the set, in table and rule order.
+                    let mut required: Vec<Option<Vec<Hit>>> = table
+                        .requires
+                        .iter()
+                        .map(|lexicon| lexicon.as_ref().map(|_| hits.next().unwrap_or_default()))
+                        .collect();
+                    table.fired(table_hits, |index, _| {
+                        required
+                            .get_mut(index)
+                            .and_then(Option::take)
+                            .unwrap_or_default()
                     })
-                    .collect();
+                });
                 (fired, Some(protected))
             }
             None => (
-                tables
-                    .iter()
-                    .map(|table| {
-                        table.fired(table.terms.hits(&text), |_, required| required.hits(&text))
-                    })
-                    .collect(),
+                tables.map(|table| {
+                    table.fired(table.terms.hits(&text), |_, required| required.hits(&text))
+                }),
                 None,
             ),
         };
-        let other_conduct = fired.pop().unwrap_or_default();
-        predicates.extend(fired.pop().unwrap_or_default());
-        let protected_activity = fired.pop().unwrap_or_default();
+        let [protected_activity, predicate_rules, other_conduct] = fired;
+        predicates.extend(predicate_rules);
         let protected_class =
             self.protected_class_reasons(&text, protected_hits, !predicates.is_empty());
         Findings {
@@ -243,23 +238,17 @@ impl Gate {
             // around its start, and the hits after it up to that sentence's end are in it.
             let mut out: Vec<(usize, usize, Vec<Hit>)> = Vec::new();
             for hit in hits {
-                let (start, end) = match out.last_mut() {
-                    Some((start, end, in_sentence)) if hit.start < *end => {
-                        in_sentence.push(Hit {
-                            start: hit.start - *start,
-                            end: hit.end - *start,
-                            ..hit
-                        });
-                        continue;
-                    }
-                    _ => sentence_around(text, hit.start),
-                };
-                let moved = Hit {
-                    start: hit.start - start,
-                    end: hit.end - start,
-                    ..hit
-                };
-                out.push((start, end, vec![moved]));
+                if out.last().is_none_or(|&(_, end, _)| hit.start >= end) {
+                    let (start, end) = sentence_around(text, hit.start);
+                    out.push((start, end, Vec::new()));
+                }
+                if let Some((start, _, in_sentence)) = out.last_mut() {
+                    in_sentence.push(Hit {
+                        start: hit.start - *start,
+                        end: hit.end - *start,
+                        ..hit
+                    });
+                }
             }
             out
         } else {
