@@ -9,7 +9,7 @@ use sar_model::{
 
 use proptest::prelude::*;
 
-use super::{Candidate, Patterns, Present, extract, pattern_candidates};
+use super::{CLASS, Candidate, Patterns, Present, extract, pattern_candidates};
 
 /// The S1 report with `narrative`, edited by `mutate`.
 fn report(narrative: &str, mutate: impl FnOnce(&mut SarReport)) -> SarReport {
@@ -401,5 +401,16 @@ proptest! {
         let text: String = parts.concat();
         let (filtered, all) = both_ways(&text);
         prop_assert_eq!(filtered, all, "{:?}", text);
+    }
+}
+
+/// The pre-pass visits, from the marks bitmap, exactly the bytes `CLASS` gives a class.
+#[test]
+fn the_marks_bitmap_picks_the_classified_bytes() {
+    let every: Vec<u8> = (0..=255u8).collect();
+    let marks = crate::words::marks_bitmap(&every);
+    for byte in every {
+        let marked = marks[usize::from(byte) / 64] >> (byte % 64) & 1 == 1;
+        assert_eq!(marked, CLASS[usize::from(byte)] != 0, "byte {byte}");
     }
 }
