@@ -5,7 +5,7 @@
 use std::{
     sync::{
         Arc,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicI32, AtomicU64, Ordering},
         mpsc,
     },
     thread,
@@ -29,6 +29,12 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// SQLite's default `wal_autocheckpoint` (pages), restored when the committer hands the journal
 /// back.
 const DEFAULT_AUTOCHECKPOINT: i64 = 1000;
+/// WAL frames (pages) past which the committer checkpoints on its own connection, between two
+/// commits: 4096 pages is 16 MiB at SQLite's default page size. The checkpointer thread alone
+/// never finishes under sustained load (the committer appends while it copies), and SQLite only
+/// rewinds the WAL when a writer starts after a checkpoint that copied every frame; without this
+/// the WAL grew to 220 MB during 30,000 intake reports.
+const WAL_LIMIT_PAGES: i32 = 4096;
 
 type Reply = Box<dyn FnOnce(Result<Vec<Appended>, StoreError>) + Send + 'static>;
 type LedgerReply = Box<dyn FnOnce(Result<Vec<LedgerReceipt>, StoreError>) + Send + 'static>;
@@ -221,7 +227,7 @@ fn commit_loop(
     n_commits: &AtomicU64,
     mut observer: Observer,
 ) -> Journal {
-    let checkpointer = Checkpointer::start(&journal);
+    let checkpointer = Checkpointer::start(&mut journal);
     while let Ok(first) = receiver.recv() {
         let mut n_entries = first.len();
         let mut group = vec![first];
@@ -266,6 +272,10 @@ fn commit_loop(
                 }
             }
         }
+        if let Some(checkpointer) = &checkpointer {
+            // After the answers, so no submitter of this group waits for it.
+            checkpointer.bound_wal(&journal);
+        }
     }
     if let Some(checkpointer) = checkpointer {
         checkpointer.stop(&journal);
@@ -276,16 +286,20 @@ fn commit_loop(
 /// Copies the WAL into the database file from a thread and connection of its own, so no commit
 /// waits for a checkpoint: the committer's connection has `wal_autocheckpoint` off while the
 /// checkpointer runs (a checkpoint never takes the write lock, and the commits stay durable by
-/// the WAL's fsync). Other connections keep their automatic checkpoints.
+/// the WAL's fsync). Other connections keep their automatic checkpoints. Once the WAL passes
+/// `WAL_LIMIT_PAGES` the committer finishes a checkpoint itself (`bound_wal`), so the next
+/// commit can rewind it.
 struct Checkpointer {
     wake: mpsc::SyncSender<()>,
     thread: thread::JoinHandle<()>,
+    /// Frames in the WAL after the committer's last commit (its connection's WAL hook).
+    wal_pages: Arc<AtomicI32>,
 }
 
 impl Checkpointer {
     /// `None` (the committer then checkpoints as SQLite does by default) when the store has no
     /// file name or the connection or thread cannot be had.
-    fn start(journal: &Journal) -> Option<Self> {
+    fn start(journal: &mut Journal) -> Option<Self> {
         let path = journal
             .connection
             .path()
@@ -306,12 +320,29 @@ impl Checkpointer {
                 }
             })
             .ok()?;
-        if set_autocheckpoint(journal, 0).is_err() {
+        let wal_pages = Arc::new(AtomicI32::new(0));
+        // The automatic checkpoint is SQLite's own WAL hook: turn it off first, then hook in.
+        let hooked = set_autocheckpoint(journal, 0).and_then(|_pages| {
+            let hook_pages = Arc::clone(&wal_pages);
+            journal
+                .connection
+                .wal_hook(Some(move |_wal: &mut rusqlite::hooks::Wal, pages| {
+                    hook_pages.store(pages, Ordering::Relaxed);
+                    Ok(())
+                }))
+        });
+        if hooked.is_err() {
             drop(wake);
             let _ = thread.join();
+            // Should this fail, the committer checkpoints by hand only: nothing is lost.
+            let _ = set_autocheckpoint(journal, DEFAULT_AUTOCHECKPOINT);
             return None;
         }
-        Some(Self { wake, thread })
+        Some(Self {
+            wake,
+            thread,
+            wal_pages,
+        })
     }
 
     /// Asks for a checkpoint (a no-op if one is already asked for).
@@ -319,11 +350,31 @@ impl Checkpointer {
         let _ = self.wake.try_send(());
     }
 
+    /// Checkpoints on the committer's connection when the WAL has passed `WAL_LIMIT_PAGES`.
+    /// Nothing is appended while it runs (the committer is the one writing), so it copies every
+    /// frame no reader still needs, and the next commit starts the WAL over (and truncates the
+    /// file to `journal_size_limit`). PASSIVE: it never waits for a reader; if one still needs
+    /// the WAL's end, the next commit tries again.
+    fn bound_wal(&self, journal: &Journal) {
+        if self.wal_pages.load(Ordering::Relaxed) < WAL_LIMIT_PAGES {
+            return;
+        }
+        // A failure only leaves the WAL long until the next try.
+        if journal
+            .connection
+            .wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::PASSIVE)
+            .is_ok()
+        {
+            self.wal_pages.store(0, Ordering::Relaxed);
+        }
+    }
+
     /// Stops the thread and gives the committer's connection its automatic checkpoints back.
     fn stop(self, journal: &Journal) {
         drop(self.wake);
         let _ = self.thread.join();
-        // Should this fail, the connection only keeps checkpointing by hand: nothing is lost.
+        // Setting the automatic checkpoint replaces the WAL hook. Should this fail, the
+        // connection only keeps checkpointing by hand: nothing is lost.
         let _ = set_autocheckpoint(journal, DEFAULT_AUTOCHECKPOINT);
     }
 }

@@ -12,6 +12,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const BUSY_FIRST_NAP: Duration = Duration::from_micros(50);
 /// The longest nap of a connection waiting for a lock.
 const BUSY_MAX_NAP: Duration = Duration::from_millis(1);
+/// Bytes the WAL file is cut back to when a writer starts it over (SQLite otherwise keeps the
+/// file at its largest size ever and only overwrites it from the start).
+const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
 /// Migration `n` (1-based) brings the schema from version `n - 1` to `n`. Append only: never
 /// edit a landed migration.
@@ -171,7 +174,8 @@ const MIGRATIONS: [&str; 4] = [
 pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// WAL so readers never block the writer; `synchronous=FULL` so every commit is fsynced (in WAL
-/// mode `NORMAL` may lose the last commits on power loss, and accepted data must never be lost).
+/// mode `NORMAL` may lose the last commits on power loss, and accepted data must never be lost);
+/// `journal_size_limit` so a WAL that grew under load gives the disk space back.
 pub(crate) fn configure(connection: &mut Connection) -> Result<(), rusqlite::Error> {
     connection.busy_handler(Some(busy_wait))?;
     let journal_mode: String =
@@ -182,6 +186,7 @@ pub(crate) fn configure(connection: &mut Connection) -> Result<(), rusqlite::Err
         ));
     }
     connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
     Ok(())
 }
 

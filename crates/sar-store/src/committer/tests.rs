@@ -210,3 +210,35 @@ fn a_commit_waits_for_another_connections_write_lock() {
     let appended = reply.recv().unwrap().unwrap();
     assert_eq!(appended, vec![Appended::New { seq: 1 }]);
 }
+
+#[test]
+fn the_wal_stays_bounded_while_commits_keep_coming() {
+    // 48 MiB of journal in back-to-back groups: the checkpointer thread never sees a moment
+    // without a commit, so only the committer's own checkpoint lets the WAL start over.
+    const PAYLOAD: usize = 8 * 1024;
+    const PER_COMMIT: usize = 64;
+    const COMMITS: usize = 96;
+    let store = store();
+    let wal = store.path.with_extension("db-wal");
+    let committer = GroupCommitter::spawn(Journal::open(&store.path).unwrap());
+    // Frames hold a page and a 24-byte header; a commit adds at most a group's pages past the
+    // limit before the committer checkpoints.
+    let bound = u64::try_from(WAL_LIMIT_PAGES + 1024).unwrap() * (4096 + 24);
+    let mut largest = 0;
+    for commit in 0..COMMITS {
+        let entries = (0..PER_COMMIT)
+            .map(|one| NewEntry {
+                report_id: format!("r-{commit}-{one}"),
+                payload: vec![u8::try_from(one).unwrap(); PAYLOAD],
+            })
+            .collect();
+        committer.append_blocking(entries).unwrap();
+        largest = largest.max(std::fs::metadata(&wal).unwrap().len());
+    }
+    assert!(
+        largest <= bound,
+        "the WAL reached {largest} bytes (bound {bound})"
+    );
+    let journal = committer.shutdown().unwrap();
+    assert_eq!(journal.last_seq().unwrap(), (COMMITS * PER_COMMIT) as u64);
+}
