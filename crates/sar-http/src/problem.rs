@@ -2,6 +2,7 @@
 //! once; a 5xx carries a generic message (the cause is logged where it is handled).
 
 use axum::{
+    extract::rejection::QueryRejection,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -111,6 +112,16 @@ impl Problem {
             "unsupported media type",
             detail,
         )
+    }
+
+    /// 400: a query string the handler's parameters cannot be read from (an unknown, repeated
+    /// or mistyped parameter). Every API answers these alike; the parser's message, which names
+    /// the parameter, is the problem of the field `query`. Query values that parse but are
+    /// invalid are also 400, with their own field names (`bad_request(..).with_errors(..)`):
+    /// 422 is for a request body.
+    pub fn invalid_query(rejection: &QueryRejection) -> Self {
+        Self::bad_request("invalid query parameters")
+            .with_errors(vec![FieldProblem::new("query", rejection.body_text())])
     }
 
     /// 422: the body was read but its fields are invalid; lists every field problem.

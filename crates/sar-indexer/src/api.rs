@@ -179,7 +179,7 @@ pub(crate) async fn search(
     }
     let params = match params {
         Ok(Query(params)) => params,
-        Err(rejection) => return query_problem(&rejection).into_response(),
+        Err(rejection) => return Problem::invalid_query(&rejection).into_response(),
     };
     let (request, purpose) = match parse_search(params, &caller) {
         Ok(parsed) => parsed,
@@ -255,7 +255,7 @@ pub(crate) async fn report(
     }
     let params = match params {
         Ok(Query(params)) => params,
-        Err(rejection) => return query_problem(&rejection).into_response(),
+        Err(rejection) => return Problem::invalid_query(&rejection).into_response(),
     };
     let purpose = match purpose_of(params.purpose, &caller) {
         Ok(purpose) => purpose,
@@ -485,11 +485,6 @@ fn number(
             None
         }
     }
-}
-
-fn query_problem(rejection: &QueryRejection) -> Problem {
-    // serde_urlencoded names the unknown or repeated parameter, never a value.
-    Problem::bad_request(rejection.body_text())
 }
 
 fn index_problem(error: &IndexError) -> Problem {

@@ -454,7 +454,7 @@ async fn list_queues(
         (status = 401, description = "No valid token", body = Problem),
         (status = 403, description = "The role does not read this queue", body = Problem),
         (status = 404, description = "No such queue", body = Problem),
-        (status = 422, description = "Invalid filters", body = Problem),
+        (status = 400, description = "Invalid filters or query parameters", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -473,7 +473,7 @@ async fn list_items(
             queue.as_str()
         )));
     }
-    let Query(params) = params.map_err(query_problem)?;
+    let Query(params) = params.map_err(|rejection| Problem::invalid_query(&rejection))?;
     let filter = list_filter(&caller, queue, params, service.config())?;
     let (limit, offset) = (filter.limit, filter.offset);
     let (total, items) = service
@@ -500,6 +500,7 @@ async fn list_items(
     params(("id" = String, Path, description = "Report id"), ReadParams),
     responses(
         (status = 200, description = "The item", body = ItemDetail),
+        (status = 400, description = "Invalid query parameters, or a purpose over 200 characters", body = Problem),
         (status = 401, description = "No valid token", body = Problem),
         (status = 403, description = "The role reads no queue", body = Problem),
         (status = 404, description = "No such item in the caller's queues and jurisdictions", body = Problem),
@@ -513,7 +514,7 @@ async fn read_item(
     params: Result<Query<ReadParams>, QueryRejection>,
 ) -> Result<axum::Json<ItemDetail>, Problem> {
     caller_must(&caller, Permission::ReadQueue)?;
-    let Query(params) = params.map_err(query_problem)?;
+    let Query(params) = params.map_err(|rejection| Problem::invalid_query(&rejection))?;
     let purpose = purpose_of(params.purpose)?;
     let scope = scope_for(&caller, Access::Read);
     let detailed = caller.sees_pii();
@@ -735,6 +736,7 @@ async fn add_note(
     params(("id" = String, Path, description = "Report id"), ReadParams),
     responses(
         (status = 200, description = "The notes", body = NotesView),
+        (status = 400, description = "Invalid query parameters, or a purpose over 200 characters", body = Problem),
         (status = 401, description = "No valid token", body = Problem),
         (status = 403, description = "The caller does not see PII", body = Problem),
         (status = 404, description = "No such item in the caller's queues and jurisdictions", body = Problem),
@@ -753,7 +755,7 @@ async fn read_notes(
             "notes are free text and may hold PII: a token with need-to-know is required",
         ));
     }
-    let Query(params) = params.map_err(query_problem)?;
+    let Query(params) = params.map_err(|rejection| Problem::invalid_query(&rejection))?;
     let purpose = purpose_of(params.purpose)?;
     let scope = scope_for(&caller, Access::Read);
     let (actor, role) = (caller.subject.clone(), caller.role.as_str().to_owned());
@@ -875,13 +877,6 @@ fn item_not_found() -> Problem {
     Problem::not_found("no such item in your queues and jurisdictions")
 }
 
-fn query_problem(rejection: QueryRejection) -> Problem {
-    Problem::unprocessable(
-        "invalid query parameters",
-        vec![FieldProblem::new("query", rejection.body_text())],
-    )
-}
-
 fn now_text(at: OffsetDateTime) -> String {
     // Times from the clock always format; keep an answer if one did not.
     rfc3339(at).unwrap_or_else(|_| at.unix_timestamp().to_string())
@@ -893,10 +888,8 @@ fn purpose_of(purpose: Option<String>) -> Result<String, Problem> {
         .filter(|purpose| !purpose.is_empty())
         .unwrap_or_else(|| "queue review".to_owned());
     if purpose.chars().count() > MAX_PURPOSE_CHARS {
-        return Err(Problem::unprocessable(
-            "the purpose is too long",
-            vec![FieldProblem::new("purpose", "at most 200 characters")],
-        ));
+        return Err(Problem::bad_request("the purpose is too long")
+            .with_errors(vec![FieldProblem::new("purpose", "at most 200 characters")]));
     }
     Ok(purpose)
 }
@@ -992,7 +985,7 @@ fn list_filter(
         }
     }
     if !problems.is_empty() {
-        return Err(Problem::unprocessable("invalid filters", problems));
+        return Err(Problem::bad_request("invalid filters").with_errors(problems));
     }
     Ok(QueueFilter {
         scope: scope_for(caller, Access::Read),

@@ -241,10 +241,20 @@ async fn every_parameter_problem_is_reported_at_once() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(error_fields(&body), ["min_score"]);
-    let (status, _, _) = fixture
+    // An unknown parameter: the query string itself is the field, its problem names the
+    // parameter (the queue API answers alike).
+    let (status, body, _) = fixture
         .get("/v1/search?jurisdction=x", Some(&analyst))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_fields(&body), ["query"]);
+    assert!(
+        body["errors"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("jurisdction"),
+        "{body}"
+    );
     let (status, body, _) = fixture
         .get("/v1/search?q=person_names:quartermaine", Some(&analyst))
         .await;
