@@ -195,6 +195,11 @@ impl Spawned {
             .status()
             .expect("kill runs");
         assert!(sent.success(), "failed to signal {}", self.name);
+        self.wait()
+    }
+
+    /// Waits for it to exit; the exit status and what it printed on stdout.
+    pub fn wait(&mut self) -> (std::process::ExitStatus, String) {
         let status = self.child.wait().expect("wait for sarflow");
         let stdout = std::fs::read_to_string(&self.stdout).unwrap_or_default();
         (status, stdout)

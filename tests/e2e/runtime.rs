@@ -6,64 +6,12 @@ use std::{
     collections::{BTreeMap, BTreeSet},
     io::Write,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    process::{Command, Stdio},
+    time::Duration,
 };
 
-use sar_e2e::{kafka_brokers, sarflow_bin, sarflow_ok, scratch_dir};
+use sar_e2e::{Spawned, free_port, kafka_brokers, sarflow_bin, sarflow_ok, scratch_dir, wait_for};
 use serde_json::Value;
-
-/// A `sarflow` process killed when dropped.
-struct Process {
-    child: Child,
-    name: String,
-}
-
-impl Process {
-    fn spawn(name: &str, args: &[&str], log: &Path) -> Self {
-        let log_file = std::fs::File::create(log).unwrap();
-        let child = Command::new(sarflow_bin())
-            .args(args)
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log_file)
-            .spawn()
-            .unwrap();
-        Self {
-            child,
-            name: name.to_owned(),
-        }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// SIGTERM, then the exit status (graceful shutdown must exit 0).
-    fn terminate(&mut self) -> std::process::ExitStatus {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            #[allow(clippy::print_stderr)]
-            // tells the person running the tests what was left running
-            {
-                eprintln!("stopping {}", self.name);
-            }
-            self.kill();
-        }
-    }
-}
 
 /// A unique topic prefix and a config file naming the broker and it.
 struct KafkaScope {
@@ -122,9 +70,9 @@ impl KafkaScope {
         self.config.to_str().unwrap()
     }
 
-    fn serve(&self, stage: &str, admin_port: u16) -> Process {
+    fn serve(&self, stage: &str, admin_port: u16) -> Spawned {
         let admin = format!("127.0.0.1:{admin_port}");
-        Process::spawn(
+        Spawned::start(
             stage,
             &[
                 "serve",
@@ -134,6 +82,7 @@ impl KafkaScope {
                 "--admin-addr",
                 &admin,
             ],
+            &[],
             &self.dir.join(format!("{stage}-{}.log", now_nanos())),
         )
     }
@@ -201,14 +150,6 @@ fn run_with_input(args: &[&str], input: &[u8]) -> Vec<u8> {
     output.stdout
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// GET http://127.0.0.1:port/path over a plain TCP socket (no HTTP client in this crate).
 fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     use std::io::Read;
@@ -242,15 +183,6 @@ fn metric(port: u16, name: &str, labels: &[&str]) -> f64 {
         .sum()
 }
 
-/// Polls `condition` every 100 ms until it holds or `limit` passes.
-fn wait_for(what: &str, limit: Duration, mut condition: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !condition() {
-        assert!(started.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn raw_id(record: &Value) -> String {
     record["record_id"].as_str().unwrap().to_owned()
 }
@@ -280,7 +212,7 @@ fn ten_thousand_reports_cross_the_four_services_without_loss() {
     let scope = KafkaScope::new("kafka-10k", &brokers);
     sarflow_ok(&["topics", "create", "--config", scope.config()]);
     let ports: Vec<u16> = (0..4).map(|_| free_port()).collect();
-    let _services: Vec<Process> = ["normalize", "score", "gate", "route"]
+    let _services: Vec<Spawned> = ["normalize", "score", "gate", "route"]
         .iter()
         .zip(&ports)
         .map(|(stage, port)| scope.serve(stage, *port))
@@ -326,7 +258,7 @@ fn a_stage_stopped_mid_stream_and_restarted_loses_nothing() {
     let scope = KafkaScope::with_batching("kafka-kill", &brokers, Batching::OneRecordPerBatch);
     sarflow_ok(&["topics", "create", "--config", scope.config()]);
     let score_port = free_port();
-    let _others: Vec<Process> = ["normalize", "gate", "route"]
+    let _others: Vec<Spawned> = ["normalize", "gate", "route"]
         .iter()
         .map(|stage| scope.serve(stage, free_port()))
         .collect();
@@ -342,7 +274,7 @@ fn a_stage_stopped_mid_stream_and_restarted_loses_nothing() {
     // A SIGKILLed member is never expired by the test broker (tansu 0.6.0 leaves its partitions
     // assigned to it: the restarted member gets none), so the kill-9 case is covered by sar-bus's
     // MockCluster restart test and by the embedded-mode test below.
-    let status = score.terminate();
+    let (status, _) = score.terminate();
     assert!(status.success(), "score exit status {status}");
     let _score_again = scope.serve("score", free_port());
 
@@ -412,7 +344,7 @@ fn poison_records_go_to_the_dead_letter_topic_and_the_stream_continues() {
     };
     let scope = KafkaScope::new("kafka-poison", &brokers);
     sarflow_ok(&["topics", "create", "--config", scope.config()]);
-    let _services: Vec<Process> = ["normalize", "score", "gate", "route"]
+    let _services: Vec<Spawned> = ["normalize", "score", "gate", "route"]
         .iter()
         .map(|stage| scope.serve(stage, free_port()))
         .collect();
@@ -465,14 +397,14 @@ fn a_service_stops_cleanly_on_sigterm() {
     wait_for("the gate to be ready", Duration::from_secs(60), || {
         http_get(port, "/readyz").is_some_and(|(status, _)| status == 200)
     });
-    let status = gate.terminate();
+    let (status, _) = gate.terminate();
     assert!(status.success(), "exit status {status}");
 }
 
 /// Runs `sarflow run` on the embedded bus over `input`, until drained.
-fn run_embedded(data_dir: &Path, input: &Path, admin_port: u16, log: &Path) -> Process {
+fn run_embedded(data_dir: &Path, input: &Path, admin_port: u16, log: &Path) -> Spawned {
     let admin = format!("127.0.0.1:{admin_port}");
-    Process::spawn(
+    Spawned::start(
         "run",
         &[
             "run",
@@ -486,6 +418,7 @@ fn run_embedded(data_dir: &Path, input: &Path, admin_port: u16, log: &Path) -> P
             "--http-addr",
             "127.0.0.1:0",
         ],
+        &[],
         log,
     )
 }
@@ -527,10 +460,8 @@ fn the_embedded_mode_killed_mid_run_delivers_every_accepted_record_once() {
 
     let second_port = free_port();
     let mut second = run_embedded(&data_dir, &input, second_port, &dir.join("second.log"));
-    let status = second.child.wait().unwrap();
+    let (status, stdout) = second.wait();
     assert!(status.success(), "second run failed; see {}", dir.display());
-    let mut stdout = String::new();
-    std::io::Read::read_to_string(second.child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
     let summary: Value = serde_json::from_str(stdout.trim()).unwrap();
     eprintln!("second run: {summary}");
     // Every record of the file is in the journal exactly once (the second run accepted only
