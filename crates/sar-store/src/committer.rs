@@ -3,8 +3,9 @@
 //! submitters).
 
 use std::{
+    cell::Cell,
     sync::{
-        Arc,
+        Arc, Mutex, PoisonError,
         atomic::{AtomicI32, AtomicU64, Ordering},
         mpsc,
     },
@@ -12,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use rusqlite::TransactionBehavior;
+use rusqlite::{TransactionBehavior, wal::CheckpointMode};
 
 use crate::{
     Appended, Journal, LedgerOutcome, LedgerReceipt, NewEntry, NewSubmission, StoreError,
@@ -35,6 +36,9 @@ const DEFAULT_AUTOCHECKPOINT: i64 = 1000;
 /// rewinds the WAL when a writer starts after a checkpoint that copied every frame; without this
 /// the WAL grew to 220 MB during 30,000 intake reports.
 const WAL_LIMIT_PAGES: i32 = 4096;
+/// When a reader kept the committer's checkpoint from copying every frame, the WAL pages it
+/// waits for before trying again (4 MiB), rather than checkpointing after every commit.
+const RETRY_PAGES: i32 = 1024;
 
 type Reply = Box<dyn FnOnce(Result<Vec<Appended>, StoreError>) + Send + 'static>;
 type LedgerReply = Box<dyn FnOnce(Result<Vec<LedgerReceipt>, StoreError>) + Send + 'static>;
@@ -287,13 +291,20 @@ fn commit_loop(
 /// waits for a checkpoint: the committer's connection has `wal_autocheckpoint` off while the
 /// checkpointer runs (a checkpoint never takes the write lock, and the commits stay durable by
 /// the WAL's fsync). Other connections keep their automatic checkpoints. Once the WAL passes
-/// `WAL_LIMIT_PAGES` the committer finishes a checkpoint itself (`bound_wal`), so the next
-/// commit can rewind it.
+/// `WAL_LIMIT_PAGES` the committer checkpoints itself (`bound_wal`), so the next commit can
+/// start the WAL over.
 struct Checkpointer {
     wake: mpsc::SyncSender<()>,
     thread: thread::JoinHandle<()>,
     /// Frames in the WAL after the committer's last commit (its connection's WAL hook).
     wal_pages: Arc<AtomicI32>,
+    /// Held by whichever of the thread and the committer is checkpointing: SQLite lets one
+    /// checkpoint run at a time and a PASSIVE one answers BUSY at once when another runs, so
+    /// without it the committer's checkpoint kept failing while the thread's copy lasted.
+    running: Arc<Mutex<()>>,
+    /// WAL length at which the committer next checkpoints (moved past the WAL's end when a
+    /// reader kept the last checkpoint from copying every frame).
+    next_try: Cell<i32>,
 }
 
 impl Checkpointer {
@@ -307,20 +318,28 @@ impl Checkpointer {
             .to_owned();
         let mut connection = rusqlite::Connection::open(&path).ok()?;
         crate::schema::configure(&mut connection).ok()?;
+        let wal_pages = Arc::new(AtomicI32::new(0));
+        let running = Arc::new(Mutex::new(()));
         let (wake, woken) = mpsc::sync_channel::<()>(1);
+        let (thread_pages, thread_running) = (Arc::clone(&wal_pages), Arc::clone(&running));
         let thread = thread::Builder::new()
             .name("sar-store-ckpt".to_owned())
             .spawn(move || {
                 while woken.recv().is_ok() {
-                    // PASSIVE: copies what no reader still needs, never waits for anyone. A
-                    // failure is retried at the next wake-up; the WAL only grows meanwhile.
-                    let _ =
-                        connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_row| Ok(()));
+                    // Past the limit the committer checkpoints; one copy is enough.
+                    if thread_pages.load(Ordering::Relaxed) < WAL_LIMIT_PAGES {
+                        // A poisoned lock only means a panic elsewhere: the `()` is intact.
+                        let _running = thread_running
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        // PASSIVE: copies what no reader still needs, never waits for anyone.
+                        // A failure is retried at the next wake-up; the WAL only grows meanwhile.
+                        let _ = connection.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE);
+                    }
                     thread::sleep(CHECKPOINT_EVERY);
                 }
             })
             .ok()?;
-        let wal_pages = Arc::new(AtomicI32::new(0));
         // The automatic checkpoint is SQLite's own WAL hook: turn it off first, then hook in.
         let hooked = set_autocheckpoint(journal, 0).and_then(|_pages| {
             let hook_pages = Arc::clone(&wal_pages);
@@ -342,6 +361,8 @@ impl Checkpointer {
             wake,
             thread,
             wal_pages,
+            running,
+            next_try: Cell::new(WAL_LIMIT_PAGES),
         })
     }
 
@@ -350,22 +371,32 @@ impl Checkpointer {
         let _ = self.wake.try_send(());
     }
 
-    /// Checkpoints on the committer's connection when the WAL has passed `WAL_LIMIT_PAGES`.
-    /// Nothing is appended while it runs (the committer is the one writing), so it copies every
-    /// frame no reader still needs, and the next commit starts the WAL over (and truncates the
-    /// file to `journal_size_limit`). PASSIVE: it never waits for a reader; if one still needs
-    /// the WAL's end, the next commit tries again.
+    /// Checkpoints on the committer's connection once the WAL has passed `WAL_LIMIT_PAGES`,
+    /// waiting for a copy the thread has under way. The committer appends nothing while it
+    /// runs, so unless a reader still needs the WAL's end (or, in the embedded job, another
+    /// connection commits meanwhile) it copies every frame, and the next commit starts the WAL
+    /// over and cuts the file to `journal_size_limit`. PASSIVE: it never waits for a reader.
+    /// When one kept it from copying everything, the next try waits for `RETRY_PAGES` more.
     fn bound_wal(&self, journal: &Journal) {
-        if self.wal_pages.load(Ordering::Relaxed) < WAL_LIMIT_PAGES {
+        let pages = self.wal_pages.load(Ordering::Relaxed);
+        if pages < WAL_LIMIT_PAGES {
+            self.next_try.set(WAL_LIMIT_PAGES);
             return;
         }
-        // A failure only leaves the WAL long until the next try.
-        if journal
+        if pages < self.next_try.get() {
+            return;
+        }
+        let _running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        // An error (another process checkpointing) is retried after the next commit.
+        if let Ok((log, copied)) = journal
             .connection
-            .wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::PASSIVE)
-            .is_ok()
+            .wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE)
         {
-            self.wal_pages.store(0, Ordering::Relaxed);
+            self.next_try.set(if copied >= log {
+                WAL_LIMIT_PAGES
+            } else {
+                log.saturating_add(RETRY_PAGES)
+            });
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::{
     collections::BTreeSet,
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::{Arc, Mutex, mpsc},
 };
 
@@ -211,34 +211,71 @@ fn a_commit_waits_for_another_connections_write_lock() {
     assert_eq!(appended, vec![Appended::New { seq: 1 }]);
 }
 
+/// Size in bytes of `pages` WAL frames (a page and a 24-byte frame header each).
+fn wal_bytes(pages: i32) -> u64 {
+    u64::try_from(pages).unwrap() * (4096 + 24)
+}
+
+/// Commits `commits` groups of 64 entries of 8 KiB back to back (about 130 WAL pages each) and
+/// answers the largest size the WAL file had after any of them.
+fn commit_groups(committer: &GroupCommitter, wal: &Path, tag: &str, commits: usize) -> u64 {
+    let mut largest = 0;
+    for commit in 0..commits {
+        let entries = (0..64u8)
+            .map(|one| NewEntry {
+                report_id: format!("{tag}-{commit}-{one}"),
+                payload: vec![one; 8 * 1024],
+            })
+            .collect();
+        committer.append_blocking(entries).unwrap();
+        largest = largest.max(std::fs::metadata(wal).unwrap().len());
+    }
+    largest
+}
+
 #[test]
 fn the_wal_stays_bounded_while_commits_keep_coming() {
     // 48 MiB of journal in back-to-back groups: the checkpointer thread never sees a moment
     // without a commit, so only the committer's own checkpoint lets the WAL start over.
-    const PAYLOAD: usize = 8 * 1024;
-    const PER_COMMIT: usize = 64;
-    const COMMITS: usize = 96;
     let store = store();
     let wal = store.path.with_extension("db-wal");
     let committer = GroupCommitter::spawn(Journal::open(&store.path).unwrap());
-    // Frames hold a page and a 24-byte header; a commit adds at most a group's pages past the
-    // limit before the committer checkpoints.
-    let bound = u64::try_from(WAL_LIMIT_PAGES + 1024).unwrap() * (4096 + 24);
-    let mut largest = 0;
-    for commit in 0..COMMITS {
-        let entries = (0..PER_COMMIT)
-            .map(|one| NewEntry {
-                report_id: format!("r-{commit}-{one}"),
-                payload: vec![u8::try_from(one).unwrap(); PAYLOAD],
-            })
-            .collect();
-        committer.append_blocking(entries).unwrap();
-        largest = largest.max(std::fs::metadata(&wal).unwrap().len());
-    }
+    let largest = commit_groups(&committer, &wal, "r", 96);
+    // At most one group past the limit before the committer checkpoints, and the next commit
+    // starts over.
+    let bound = wal_bytes(WAL_LIMIT_PAGES + 1024);
     assert!(
         largest <= bound,
         "the WAL reached {largest} bytes (bound {bound})"
     );
     let journal = committer.shutdown().unwrap();
-    assert_eq!(journal.last_seq().unwrap(), (COMMITS * PER_COMMIT) as u64);
+    assert_eq!(journal.last_seq().unwrap(), 96 * 64);
+}
+
+#[test]
+fn the_wal_starts_over_once_a_reader_that_held_it_lets_go() {
+    let store = store();
+    let wal = store.path.with_extension("db-wal");
+    let committer = GroupCommitter::spawn(Journal::open(&store.path).unwrap());
+    commit_groups(&committer, &wal, "before", 1);
+    // A reader's snapshot keeps every later frame in the WAL: it grows past the limit.
+    let reader = rusqlite::Connection::open(&store.path).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let seen: i64 = reader
+        .query_row("SELECT count(*) FROM journal", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(seen, 64);
+    let held = commit_groups(&committer, &wal, "held", 48);
+    assert!(held > wal_bytes(WAL_LIMIT_PAGES + 1024), "{held}");
+    reader.execute_batch("COMMIT").unwrap();
+    // Once it lets go, a checkpoint within `RETRY_PAGES` copies everything and the WAL is
+    // written from its start again: the file grows no further than that.
+    let after = commit_groups(&committer, &wal, "after", 96);
+    let bound = held + wal_bytes(RETRY_PAGES + 1024);
+    assert!(
+        after <= bound,
+        "the WAL reached {after} bytes (bound {bound})"
+    );
+    let journal = committer.shutdown().unwrap();
+    assert_eq!(journal.last_seq().unwrap(), (1 + 48 + 96) * 64);
 }
