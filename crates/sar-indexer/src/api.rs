@@ -30,13 +30,10 @@ use sar_index::{
 };
 use sar_model::{
     BehaviorCode, ReportId, TargetSectorCode, ZonedTime,
-    access::{Caller, Permission},
+    access::{Caller, MAX_PURPOSE_CHARS, Permission},
     records::{GateOutcome, QueueName},
 };
 use sar_store::{AuditEvent, Journal};
-
-/// Longest stated purpose, in characters.
-const MAX_PURPOSE_CHARS: usize = 500;
 
 /// What the search routes need: the index, and a store connection for the audit log.
 #[derive(Clone)]
@@ -142,7 +139,8 @@ pub(crate) struct SearchParams {
     limit: Option<String>,
     /// Hits to skip, up to 10000.
     offset: Option<String>,
-    /// Why you search: required with the PII right, recorded in the audit log.
+    /// Why you search: required with the PII right, recorded in the audit log; at most 500
+    /// characters.
     purpose: Option<String>,
 }
 
@@ -151,7 +149,8 @@ pub(crate) struct SearchParams {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ReportParams {
-    /// Why you read it: required with the PII right, recorded in the audit log.
+    /// Why you read it: required with the PII right, recorded in the audit log; at most 500
+    /// characters.
     purpose: Option<String>,
 }
 
@@ -237,7 +236,7 @@ pub(crate) async fn search(
     params(("id" = String, Path, description = "Report id"), ReportParams),
     responses(
         (status = 200, description = "The report in the caller's view", body = ReportView),
-        (status = 400, description = "No purpose given with the PII right", body = Problem),
+        (status = 400, description = "Invalid query parameters, no purpose given with the PII right, or a purpose over 500 characters", body = Problem),
         (status = 401, description = "No valid bearer token", body = Problem),
         (status = 403, description = "The role may not search", body = Problem),
         (status = 404, description = "No such report in the caller's jurisdictions", body = Problem),
@@ -387,9 +386,10 @@ fn parse_search(
 fn purpose_of(purpose: Option<String>, caller: &Caller) -> Result<Option<String>, FieldProblem> {
     let purpose = non_empty(purpose).map(|purpose| purpose.trim().to_owned());
     match purpose {
-        Some(purpose) if purpose.chars().count() > MAX_PURPOSE_CHARS => {
-            Err(FieldProblem::new("purpose", "longer than 500 characters"))
-        }
+        Some(purpose) if purpose.chars().count() > MAX_PURPOSE_CHARS => Err(FieldProblem::new(
+            "purpose",
+            format!("at most {MAX_PURPOSE_CHARS} characters"),
+        )),
         None if caller.sees_pii() => Err(FieldProblem::new(
             "purpose",
             "required when the caller may see PII",

@@ -16,7 +16,7 @@ use axum::{
 use sar_http::{Authenticated, FieldProblem, Json, Problem, caller_must};
 use sar_model::{
     RoutedRecord, Summarize,
-    access::{Caller, Permission},
+    access::{Caller, MAX_PURPOSE_CHARS, Permission},
     records::QueueName,
 };
 use sar_store::{
@@ -37,8 +37,6 @@ use crate::{
 
 /// Longest note or rationale, in characters.
 const MAX_TEXT_CHARS: usize = 10_000;
-/// Longest stated purpose, in characters.
-const MAX_PURPOSE_CHARS: usize = 200;
 
 /// The queue routes (absolute paths, state applied). Callers need the `auth_layer` around it.
 pub fn router(service: QueueService) -> Router {
@@ -405,7 +403,7 @@ pub(crate) struct ListParams {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReadParams {
-    /// Recorded with the read (T-23); at most 200 characters. Default `queue review`.
+    /// Recorded with the read (T-23); at most 500 characters. Default `queue review`.
     purpose: Option<String>,
 }
 
@@ -451,10 +449,10 @@ async fn list_queues(
     params(("queue" = String, Path, description = "Queue name"), ListParams),
     responses(
         (status = 200, description = "The page", body = ItemPage),
+        (status = 400, description = "Invalid filters or query parameters", body = Problem),
         (status = 401, description = "No valid token", body = Problem),
         (status = 403, description = "The role does not read this queue", body = Problem),
         (status = 404, description = "No such queue", body = Problem),
-        (status = 400, description = "Invalid filters or query parameters", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -500,7 +498,7 @@ async fn list_items(
     params(("id" = String, Path, description = "Report id"), ReadParams),
     responses(
         (status = 200, description = "The item", body = ItemDetail),
-        (status = 400, description = "Invalid query parameters, or a purpose over 200 characters", body = Problem),
+        (status = 400, description = "Invalid query parameters, or a purpose over 500 characters", body = Problem),
         (status = 401, description = "No valid token", body = Problem),
         (status = 403, description = "The role reads no queue", body = Problem),
         (status = 404, description = "No such item in the caller's queues and jurisdictions", body = Problem),
@@ -736,7 +734,7 @@ async fn add_note(
     params(("id" = String, Path, description = "Report id"), ReadParams),
     responses(
         (status = 200, description = "The notes", body = NotesView),
-        (status = 400, description = "Invalid query parameters, or a purpose over 200 characters", body = Problem),
+        (status = 400, description = "Invalid query parameters, or a purpose over 500 characters", body = Problem),
         (status = 401, description = "No valid token", body = Problem),
         (status = 403, description = "The caller does not see PII", body = Problem),
         (status = 404, description = "No such item in the caller's queues and jurisdictions", body = Problem),
@@ -888,8 +886,12 @@ fn purpose_of(purpose: Option<String>) -> Result<String, Problem> {
         .filter(|purpose| !purpose.is_empty())
         .unwrap_or_else(|| "queue review".to_owned());
     if purpose.chars().count() > MAX_PURPOSE_CHARS {
-        return Err(Problem::bad_request("the purpose is too long")
-            .with_errors(vec![FieldProblem::new("purpose", "at most 200 characters")]));
+        return Err(
+            Problem::bad_request("the purpose is too long").with_errors(vec![FieldProblem::new(
+                "purpose",
+                format!("at most {MAX_PURPOSE_CHARS} characters"),
+            )]),
+        );
     }
     Ok(purpose)
 }

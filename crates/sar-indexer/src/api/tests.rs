@@ -166,6 +166,13 @@ async fn a_pii_caller_must_state_a_purpose_and_is_audited() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(error_fields(&body), ["purpose"]);
+    let too_long = format!(
+        "/v1/search?q=Quartermaine&purpose={}",
+        "p".repeat(MAX_PURPOSE_CHARS + 1)
+    );
+    let (status, body, _) = fixture.get(&too_long, Some(&analyst)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_fields(&body), ["purpose"]);
     assert!(
         fixture.audit().is_empty(),
         "nothing searched, nothing audited"
