@@ -16,7 +16,11 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sar_model::access::{Caller, Permission, Role};
 use serde::{Deserialize, Serialize};
 
-use crate::Problem;
+use crate::{FieldProblem, Problem};
+
+/// Longest purpose, in characters, a caller may state for a read or a search (recorded in the
+/// audit log, rule T-23); every API holds it to the same limit through `stated_purpose`.
+pub const MAX_PURPOSE_CHARS: usize = 500;
 
 /// The `iss` of every sarflow token.
 const ISSUER: &str = "sarflow";
@@ -294,6 +298,22 @@ pub fn caller_must(caller: &Caller, permission: Permission) -> Result<(), Proble
             caller.role.as_str(),
             permission_words(permission)
         )))
+    }
+}
+
+/// The `purpose` a caller stated for a read or a search, trimmed; `None` when absent or blank.
+/// Each API decides what no purpose means (search requires one with the PII right, the queue
+/// API records a default).
+pub fn stated_purpose(purpose: Option<String>) -> Result<Option<String>, FieldProblem> {
+    let purpose = purpose
+        .map(|purpose| purpose.trim().to_owned())
+        .filter(|purpose| !purpose.is_empty());
+    match purpose {
+        Some(purpose) if purpose.chars().count() > MAX_PURPOSE_CHARS => Err(FieldProblem::new(
+            "purpose",
+            format!("at most {MAX_PURPOSE_CHARS} characters"),
+        )),
+        purpose => Ok(purpose),
     }
 }
 

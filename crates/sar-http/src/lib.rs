@@ -17,7 +17,9 @@ mod problem;
 mod serve;
 pub mod test_support;
 
-pub use auth::{AuthError, Authenticated, TokenKeys, auth_layer, caller_must};
+pub use auth::{
+    AuthError, Authenticated, MAX_PURPOSE_CHARS, TokenKeys, auth_layer, caller_must, stated_purpose,
+};
 pub use json::Json;
 pub use observe::metrics_layer;
 pub use problem::{FieldProblem, PROBLEM_CONTENT_TYPE, Problem};

@@ -23,14 +23,14 @@ use utoipa::{
     openapi::security::{Http, HttpAuthScheme, SecurityScheme},
 };
 
-use sar_http::{Authenticated, FieldProblem, Problem, caller_must};
+use sar_http::{Authenticated, FieldProblem, Problem, caller_must, stated_purpose};
 use sar_index::{
     DetailedView, HitSummary, IndexError, MAX_LIMIT, MAX_OFFSET, ReportIndex, ReportView,
     SearchHit, SearchRequest, SearchResponse, SortBy, SortOrder, ViewKind,
 };
 use sar_model::{
     BehaviorCode, ReportId, TargetSectorCode, ZonedTime,
-    access::{Caller, MAX_PURPOSE_CHARS, Permission},
+    access::{Caller, Permission},
     records::{GateOutcome, QueueName},
 };
 use sar_store::{AuditEvent, Journal};
@@ -384,12 +384,7 @@ fn parse_search(
 
 /// The stated purpose: required for a caller with the PII right.
 fn purpose_of(purpose: Option<String>, caller: &Caller) -> Result<Option<String>, FieldProblem> {
-    let purpose = non_empty(purpose).map(|purpose| purpose.trim().to_owned());
-    match purpose {
-        Some(purpose) if purpose.chars().count() > MAX_PURPOSE_CHARS => Err(FieldProblem::new(
-            "purpose",
-            format!("at most {MAX_PURPOSE_CHARS} characters"),
-        )),
+    match stated_purpose(purpose)? {
         None if caller.sees_pii() => Err(FieldProblem::new(
             "purpose",
             "required when the caller may see PII",

@@ -10,10 +10,6 @@ use serde::{Deserialize, Serialize};
 /// The jurisdiction value that grants every jurisdiction (statewide roles).
 pub const ALL_JURISDICTIONS: &str = "*";
 
-/// Longest purpose, in characters, a caller may state for a read or a search (recorded in the
-/// audit log, rule T-23); every API holds it to the same limit.
-pub const MAX_PURPOSE_CHARS: usize = 500;
-
 /// A user's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -13,10 +13,10 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use sar_http::{Authenticated, FieldProblem, Json, Problem, caller_must};
+use sar_http::{Authenticated, FieldProblem, Json, Problem, caller_must, stated_purpose};
 use sar_model::{
     RoutedRecord, Summarize,
-    access::{Caller, MAX_PURPOSE_CHARS, Permission},
+    access::{Caller, Permission},
     records::QueueName,
 };
 use sar_store::{
@@ -881,19 +881,10 @@ fn now_text(at: OffsetDateTime) -> String {
 }
 
 fn purpose_of(purpose: Option<String>) -> Result<String, Problem> {
-    let purpose = purpose
-        .map(|purpose| purpose.trim().to_owned())
-        .filter(|purpose| !purpose.is_empty())
-        .unwrap_or_else(|| "queue review".to_owned());
-    if purpose.chars().count() > MAX_PURPOSE_CHARS {
-        return Err(
-            Problem::bad_request("the purpose is too long").with_errors(vec![FieldProblem::new(
-                "purpose",
-                format!("at most {MAX_PURPOSE_CHARS} characters"),
-            )]),
-        );
-    }
-    Ok(purpose)
+    let purpose = stated_purpose(purpose).map_err(|problem| {
+        Problem::bad_request("the purpose is too long").with_errors(vec![problem])
+    })?;
+    Ok(purpose.unwrap_or_else(|| "queue review".to_owned()))
 }
 
 /// `text`, present and checked by `check_text`.

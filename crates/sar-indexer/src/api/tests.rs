@@ -15,7 +15,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use sar_http::{TokenKeys, auth_layer};
+use sar_http::{MAX_PURPOSE_CHARS, TokenKeys, auth_layer};
 use sar_index::ReportIndex;
 use sar_model::{
     ReportId,

@@ -8,7 +8,7 @@ use axum::{
     http::{Method, Request, header},
 };
 use http_body_util::BodyExt;
-use sar_http::{TokenKeys, auth_layer};
+use sar_http::{MAX_PURPOSE_CHARS, TokenKeys, auth_layer};
 use sar_model::access::Role;
 use serde_json::{Value, json};
 use tower::ServiceExt;
