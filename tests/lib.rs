@@ -134,6 +134,41 @@ pub fn wait_for(what: &str, limit: std::time::Duration, mut condition: impl FnMu
     }
 }
 
+/// GET http://127.0.0.1:port/path over a plain TCP socket (no HTTP client in this crate).
+pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split_whitespace().nth(1)?.parse().ok()?;
+    let body = response.split_once("\r\n\r\n")?.1.to_owned();
+    Some((status, body))
+}
+
+/// The value of a metric sample (`name{labels} value`) summed over label sets that contain
+/// every one of `labels`.
+pub fn metric(port: u16, name: &str, labels: &[&str]) -> f64 {
+    let Some((200, body)) = http_get(port, "/metrics") else {
+        return 0.0;
+    };
+    body.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter(|line| {
+            line.split(['{', ' ']).next() == Some(name)
+                && labels.iter().all(|label| line.contains(label))
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 /// A `sarflow` process with its stdout and stderr in files, killed (SIGKILL) when dropped.
 pub struct Spawned {
     child: std::process::Child,

@@ -15,7 +15,9 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use sar_e2e::{Spawned, free_port, kafka_brokers, sarflow, sarflow_ok, scratch_dir, wait_for};
+use sar_e2e::{
+    Spawned, free_port, kafka_brokers, metric, sarflow, sarflow_ok, scratch_dir, wait_for,
+};
 use sar_http::client::{Client, Response};
 use serde_json::{Value, json};
 
@@ -180,6 +182,7 @@ fn send_all_until(
 struct Run {
     process: Spawned,
     addr: SocketAddr,
+    admin_port: u16,
     http: Http,
 }
 
@@ -215,8 +218,25 @@ impl Run {
         Self {
             process,
             addr,
+            admin_port,
             http,
         }
+    }
+
+    /// The journal's group commits as its metrics count them: (transactions, entries written).
+    fn journal_commits(&self) -> (f64, f64) {
+        (
+            metric(
+                self.admin_port,
+                "sarflow_journal_commit_batch_size_count",
+                &[],
+            ),
+            metric(
+                self.admin_port,
+                "sarflow_journal_commit_batch_size_sum",
+                &[],
+            ),
+        )
     }
 
     /// SIGTERM: it must exit 0; the summary line it printed (embedded mode), if any.
@@ -485,8 +505,20 @@ fn embedded_run_makes_1000_http_reports_searchable_and_queued_once() {
         ledger["entries"], 1_010,
         "every submission, duplicates too: {ledger}"
     );
+    assert_group_commits(&run, 1_010);
     let summary = run.stop().expect("run prints its summary");
     assert_summary(&summary, 1_000);
+}
+
+/// The journal metrics saw every one of `entries` ledger entries written, in at least one and
+/// at most `entries` group commits.
+fn assert_group_commits(run: &Run, entries: u64) {
+    let (commits, written) = run.journal_commits();
+    assert_eq!(written, entries as f64, "entries in the commit metrics");
+    assert!(
+        (1.0..=entries as f64).contains(&commits),
+        "{commits} commits for {entries} entries"
+    );
 }
 
 /// A problem document with `status`; its body.
@@ -1113,6 +1145,7 @@ fn kafka_run_case(test: &str, external: bool) {
         assert_eq!(receipt_id(&receipt(answer, 200)), *id);
     }
     assert_eq!(ledger(&data)["entries"], 1_010);
+    assert_group_commits(&run, 1_010);
     run.stop();
     for mut stage in stages {
         let (status, _) = stage.terminate();

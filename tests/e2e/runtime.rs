@@ -10,7 +10,10 @@ use std::{
     time::Duration,
 };
 
-use sar_e2e::{Spawned, free_port, kafka_brokers, sarflow_bin, sarflow_ok, scratch_dir, wait_for};
+use sar_e2e::{
+    Spawned, free_port, http_get, kafka_brokers, metric, sarflow_bin, sarflow_ok, scratch_dir,
+    wait_for,
+};
 use serde_json::Value;
 
 /// A unique topic prefix and a config file naming the broker and it.
@@ -148,39 +151,6 @@ fn run_with_input(args: &[&str], input: &[u8]) -> Vec<u8> {
         String::from_utf8_lossy(&output.stderr)
     );
     output.stdout
-}
-
-/// GET http://127.0.0.1:port/path over a plain TCP socket (no HTTP client in this crate).
-fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
-    use std::io::Read;
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split_whitespace().nth(1)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n")?.1.to_owned();
-    Some((status, body))
-}
-
-/// The value of a metric sample (`name{labels} value`) summed over label sets that contain
-/// every one of `labels`.
-fn metric(port: u16, name: &str, labels: &[&str]) -> f64 {
-    let Some((200, body)) = http_get(port, "/metrics") else {
-        return 0.0;
-    };
-    body.lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter(|line| {
-            line.split(['{', ' ']).next() == Some(name)
-                && labels.iter().all(|label| line.contains(label))
-        })
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
 }
 
 fn raw_id(record: &Value) -> String {

@@ -177,15 +177,15 @@ async fn run_embedded(
     stages: Stages,
     output: &mut dyn Write,
 ) -> anyhow::Result<RunSummary> {
+    let metrics = Metrics::new();
     let Store {
         journal_path,
         new_records,
         committer,
         journal,
-    } = Store::open(config)?;
+    } = Store::open(config, &metrics)?;
     let codec = Arc::new(Codec::new()?);
     let shutdown = sar_telemetry::shutdown_token();
-    let metrics = Metrics::new();
     let readiness = Readiness::new();
     readiness.set("journal_open", true);
     let admin =
@@ -559,7 +559,7 @@ async fn run_kafka(
         new_records,
         committer,
         journal,
-    } = Store::open(config)?;
+    } = Store::open(config, &metrics)?;
     let codec = Arc::new(Codec::new()?);
     let api = Api::start(
         ApiParts {
@@ -635,9 +635,9 @@ async fn run_kafka(
     first_error.map_or(Ok(()), Err)
 }
 
-/// The deployment's store, opened for a run: the group committer (whose every commit with new
-/// entries wakes whoever reads the journal next: the feeder, or the Kafka relay) and a reading
-/// connection.
+/// The deployment's store, opened for a run: the group committer (each of whose commits is
+/// observed in the journal metrics, and wakes whoever reads the journal next, the feeder or the
+/// Kafka relay, when it wrote new entries) and a reading connection.
 struct Store {
     journal_path: PathBuf,
     new_records: Arc<Notify>,
@@ -646,15 +646,21 @@ struct Store {
 }
 
 impl Store {
-    fn open(config: &RunConfig) -> anyhow::Result<Self> {
+    fn open(config: &RunConfig, metrics: &Metrics) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("failed to create {}", config.data_dir.display()))?;
         let journal_path = config.data_dir.join(STORE_FILE);
         let new_records = Arc::new(Notify::new());
         let wake_reader = Arc::clone(&new_records);
+        let journal_metrics = metrics.clone();
         let committer = Arc::new(GroupCommitter::spawn_with_observer(
             Journal::open(&journal_path).context("failed to open the journal")?,
             move |report| {
+                if report.succeeded {
+                    journal_metrics
+                        .journal()
+                        .observe_commit(report.elapsed.as_secs_f64(), report.n_entries);
+                }
                 if report.n_new > 0 {
                     wake_reader.notify_one();
                 }
