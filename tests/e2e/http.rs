@@ -869,6 +869,7 @@ fn search_and_queues_refuse_strangers_and_hide_other_jurisdictions() {
     let tokens = Tokens::issue(&data);
     let analyst = token(&data, "analyst", AGENCY, "E2E County", false);
     let outsider = token(&data, "analyst", AGENCY, "Other County", false);
+    let outside_supervisor = token(&data, "supervisor", AGENCY, "Other County", true);
     let mut run = Run::start("run", &dir, &data, &[]);
     let mut reports = officer_reports(8, 54, "e2e-http-read");
     for report in &mut reports {
@@ -891,6 +892,19 @@ fn search_and_queues_refuse_strangers_and_hide_other_jurisdictions() {
         format!("/v1/items/{id}"),
     ];
     let claim = format!("/v1/items/{id}/claim");
+    // Every queue action, with a body it would accept from the item's own analyst.
+    let dispose = json!({"disposition": "unfounded", "rationale": "e2e"});
+    let writes: Vec<(String, Value)> = vec![
+        (claim.clone(), json!({})),
+        (format!("/v1/items/{id}/release"), json!({})),
+        (format!("/v1/items/{id}/disposition"), dispose.clone()),
+        (format!("/v1/items/{id}/notes"), json!({"text": "e2e note"})),
+        ("/v1/items/bulk/claim".to_owned(), json!({"ids": [id]})),
+        (
+            "/v1/items/bulk/disposition".to_owned(),
+            json!({"ids": [id], "disposition": "unfounded", "rationale": "e2e"}),
+        ),
+    ];
 
     for path in &reads {
         let response = run.http.send(&request("GET", path, &[], b""));
@@ -901,16 +915,30 @@ fn search_and_queues_refuse_strangers_and_hide_other_jurisdictions() {
         let response = run.http.get(path, &tokens.officer);
         assert_problem(&response, 403, &format!("GET {path} as an officer"));
     }
-    let response = run.http.send(&request("POST", &claim, &[], b""));
-    assert_problem(&response, 401, "claim without a token");
-    let response = run
-        .http
-        .send(&Request::post_json(&claim, &tokens.officer, b"{}".to_vec()));
-    assert_problem(&response, 403, "claim as an officer");
-    let response = run
-        .http
-        .send(&Request::post_json(&claim, &tokens.auditor, b"{}".to_vec()));
-    assert_problem(&response, 403, "claim as an auditor (read-only)");
+    for (path, body) in &writes {
+        let body = body.to_string().into_bytes();
+        let json = [("content-type", "application/json")];
+        let response = run.http.send(&request("POST", path, &json, &body));
+        assert_problem(&response, 401, &format!("POST {path} without a token"));
+        let forged = [
+            ("authorization", "Bearer e30.e30.e30"),
+            ("content-type", "application/json"),
+        ];
+        let response = run.http.send(&request("POST", path, &forged, &body));
+        assert_problem(&response, 401, &format!("POST {path} with a forged token"));
+        let response = run
+            .http
+            .send(&Request::post_json(path, &tokens.officer, body.clone()));
+        assert_problem(&response, 403, &format!("POST {path} as an officer"));
+        let response = run
+            .http
+            .send(&Request::post_json(path, &tokens.auditor, body));
+        assert_problem(
+            &response,
+            403,
+            &format!("POST {path} as an auditor (read-only)"),
+        );
+    }
 
     // A caller with the PII right states a purpose.
     let response = run.http.get("/v1/search?q=suspicious", &tokens.supervisor);
@@ -940,10 +968,45 @@ fn search_and_queues_refuse_strangers_and_hide_other_jurisdictions() {
             .get_json(&format!("/v1/queues/{queue}/items"), &outsider);
         assert_eq!(page["total"], 0, "{page}");
     }
-    let response = run
-        .http
-        .send(&Request::post_json(&claim, &outsider, b"{}".to_vec()));
-    assert_problem(&response, 404, "claiming another jurisdiction's item");
+    for (path, body) in &writes {
+        let body = body.to_string().into_bytes();
+        let response = run
+            .http
+            .send(&Request::post_json(path, &outsider, body.clone()));
+        if path.starts_with("/v1/items/bulk/") {
+            assert_problem(&response, 403, &format!("POST {path} as an analyst"));
+            // Bulk actions are a supervisor's, answered per id: this item is not in the
+            // outside supervisor's scope.
+            let response = run
+                .http
+                .send(&Request::post_json(path, &outside_supervisor, body));
+            assert_eq!(response.status, 200, "{path}: {}", text(&response));
+            let results = response.json().unwrap();
+            assert_eq!(results["n_succeeded"], 0, "{path}: {results}");
+            assert_eq!(
+                results["results"],
+                json!([{"report_id": id, "outcome": "not_found"}]),
+                "{path}"
+            );
+        } else {
+            assert_problem(
+                &response,
+                404,
+                &format!("POST {path} on another jurisdiction's item"),
+            );
+        }
+    }
+    let notes = format!("/v1/items/{id}/notes?purpose={PURPOSE}");
+    assert_problem(
+        &run.http.get(&notes, &outsider),
+        403,
+        "notes without the PII right",
+    );
+    assert_problem(
+        &run.http.get(&notes, &outside_supervisor),
+        404,
+        "another jurisdiction's notes",
+    );
     assert_problem(
         &run.http.get("/v1/queues/privacy_review/items", &analyst),
         403,
@@ -964,6 +1027,12 @@ fn search_and_queues_refuse_strangers_and_hide_other_jurisdictions() {
     assert_eq!(view["view"], "summary", "{view}");
     let item = run.http.get_json(&format!("/v1/items/{id}"), &analyst);
     assert_eq!(item["view"], "summary", "{item}");
+    // None of the refused actions above left a trace on the item.
+    assert_eq!(
+        (&item["state"], &item["n_notes"], &item["disposition"]),
+        (&json!("open"), &json!(0), &Value::Null),
+        "{item}"
+    );
     let response = run
         .http
         .send(&Request::post_json(&claim, &analyst, b"{}".to_vec()));
