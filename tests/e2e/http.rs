@@ -560,13 +560,14 @@ fn request(method: &'static str, path: &str, headers: &[(&str, &str)], body: &[u
     }
 }
 
-/// A refused report: what it is, its content type, body, status, and a field the problem names.
+/// A refused report: what it is, its content type, body, status, and every field the problem
+/// names (sorted; none for a problem without field errors).
 type MalformedCase = (
     &'static str,
     &'static str,
     Vec<u8>,
     u16,
-    Option<&'static str>,
+    &'static [&'static str],
 );
 
 #[test]
@@ -611,6 +612,8 @@ fn report_intake_refuses_bad_callers_and_malformed_reports_with_a_ledger_entry_e
 
     let mut wrong_type = reports[1].clone();
     wrong_type["location"]["lat"] = json!("north");
+    wrong_type["lawfully_obtained"] = json!("yes");
+    wrong_type["submitter"]["badge"] = json!("4411");
     let mut unknown_code = reports[1].clone();
     unknown_code["behavior_codes"] = json!(["NOT-A-CODE"]);
     let mut other_agency = reports[1].clone();
@@ -625,36 +628,36 @@ fn report_intake_refuses_bad_callers_and_malformed_reports_with_a_ledger_entry_e
     invalid_utf8.insert(quote + 13, 0xff);
     let body = |value: &Value| serde_json::to_vec(value).unwrap();
     let json = "application/json";
-    // (case, content type, body, status, a field the problem must name)
+    // (case, content type, body, status, every field the problem must name)
     let cases: Vec<MalformedCase> = vec![
-        ("bad JSON", json, b"{\"source\": {".to_vec(), 400, None),
+        ("bad JSON", json, b"{\"source\": {".to_vec(), 400, &[]),
         (
-            "wrong type",
+            "wrong types and an unknown field, all named at once",
             json,
             body(&wrong_type),
             422,
-            Some("location.lat"),
+            &["lawfully_obtained", "location.lat", "submitter.badge"],
         ),
         (
             "unknown behaviour code",
             json,
             body(&unknown_code),
             422,
-            Some("behavior_codes[0]"),
+            &["behavior_codes[0]"],
         ),
         (
             "another agency's report",
             json,
             body(&other_agency),
             422,
-            Some("submitter.org_id"),
+            &["submitter.org_id"],
         ),
-        ("oversize", json, body(&oversize), 413, None),
-        ("invalid UTF-8", json, invalid_utf8, 400, None),
-        ("wrong content type", "text/plain", good.clone(), 415, None),
+        ("oversize", json, body(&oversize), 413, &[]),
+        ("invalid UTF-8", json, invalid_utf8, 400, &[]),
+        ("wrong content type", "text/plain", good.clone(), 415, &[]),
     ];
     let mut entries = 1;
-    for (case, content_type, body, status, field) in cases {
+    for (case, content_type, body, status, fields) in cases {
         let headers = [
             ("authorization", bearer.as_str()),
             ("content-type", content_type),
@@ -663,12 +666,10 @@ fn report_intake_refuses_bad_callers_and_malformed_reports_with_a_ledger_entry_e
             .http
             .send(&request("POST", "/v1/reports", &headers, &body));
         let problem = assert_problem(&response, status, case);
-        if let Some(field) = field {
-            let fields = problem_fields(&problem);
-            assert!(
-                fields.iter().any(|known| known == field),
-                "{case}: {problem}"
-            );
+        if !fields.is_empty() {
+            let mut named = problem_fields(&problem);
+            named.sort();
+            assert_eq!(named, fields, "{case}: {problem}");
         }
         entries += 1;
         assert_eq!(

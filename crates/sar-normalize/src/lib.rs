@@ -1,7 +1,9 @@
 //! sar-normalize: the normalization stage, intake record -> normalized SAR.
 //!
-//! - `parse_intake`: one JSON text to an `IntakeRecord`, or an `undecodable` reject whose field
-//!   error has the JSON path serde stopped at (`persons[0].age`) and no field value.
+//! - `parse_intake`: one JSON text to an `IntakeRecord`, or an `undecodable` reject with a field
+//!   error per structural problem (wrong type, missing or unknown field), each with its JSON
+//!   path (`persons[0].age`) and no field value: serde's first, then the rest that the
+//!   published schema's shape (`schemas/intake.schema.json`) finds.
 //! - `validate`: every field problem of an intake record at once, each with its path
 //!   (`persons[2].dob: not a date (YYYY-MM-DD)`); the intake service uses it alone.
 //! - `normalize`: a raw record to the canonical `SarReport` (typed codes and times, text cleaned,
@@ -26,6 +28,7 @@ mod dedup;
 mod entities;
 mod normalize;
 mod parse;
+mod shape;
 mod validate;
 mod words;
 

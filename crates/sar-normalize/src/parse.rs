@@ -3,7 +3,9 @@
 //! serde reports the first problem and the position it stopped at. The position is turned back
 //! into a JSON path (`persons[0].age`) by re-reading the text up to it, and the message is
 //! rewritten without the offending value (`invalid type: string "yes", expected a boolean`
-//! becomes `invalid type: string, expected a boolean`), so the reject can be logged.
+//! becomes `invalid type: string, expected a boolean`), so the reject can be logged. The other
+//! structural problems of the same record are found on its JSON value by `shape`, so the
+//! submitter gets them all at once.
 
 use sar_model::{
     intake::IntakeRecord,
@@ -14,17 +16,37 @@ use serde_json::error::Category;
 
 /// Parses one intake record from JSON text.
 ///
-/// A text that is not JSON, or JSON that is not an intake record (wrong type, missing or unknown
-/// field), is refused with `RejectCode::Undecodable` and one field error: its path is the JSON
-/// path serde stopped at (`$` for the whole text, e.g. when the JSON itself is broken) and its
-/// problem repeats no value from the text. Unknown field names are named, being part of the
-/// document's shape.
+/// A text that is not JSON is refused with `RejectCode::Undecodable` and one field error at `$`.
+/// JSON that is not an intake record (wrong types, missing or unknown fields) is refused with
+/// the same code and a field error per problem: first the one serde stopped at, then every
+/// other one the published schema's shape finds (`shape`), each with its JSON path
+/// (`persons[0].age`). No problem repeats a value from the text; unknown field names are named,
+/// being part of the document's shape.
 pub fn parse_intake(line: &str) -> Result<IntakeRecord, Reject> {
     serde_json::from_str(line).map_err(|error| Reject {
         code: RejectCode::Undecodable,
         message: "not an intake record".to_owned(),
-        field_errors: vec![field_error(line, &error)],
+        field_errors: field_errors(line, &error),
     })
+}
+
+/// serde's error first, then, for JSON that is not an intake record, every other structural
+/// problem the published schema finds (`shape`), one per path.
+fn field_errors(line: &str, error: &serde_json::Error) -> Vec<FieldError> {
+    let first = field_error(line, error);
+    if error.classify() != Category::Data {
+        return vec![first];
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+        return vec![first];
+    };
+    let mut errors = vec![first];
+    for problem in crate::shape::problems(&value) {
+        if errors.iter().all(|known| known.path != problem.path) {
+            errors.push(problem);
+        }
+    }
+    errors
 }
 
 fn field_error(line: &str, error: &serde_json::Error) -> FieldError {
@@ -104,7 +126,7 @@ fn first_backticked(text: &str) -> Option<String> {
 
 /// A field name as a path segment: shown only when it looks like a field name (letters,
 /// digits, `_`, at most 64 characters), so a path never carries a value smuggled in as a key.
-fn safe_segment(name: &str) -> String {
+pub(crate) fn safe_segment(name: &str) -> String {
     let plain = !name.is_empty()
         && name.len() <= 64
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
@@ -245,7 +267,7 @@ fn string_end(bytes: &[u8], open: usize, end: usize) -> usize {
     end
 }
 
-fn render(segments: &[String]) -> String {
+pub(crate) fn render(segments: &[String]) -> String {
     if segments.is_empty() {
         return "$".to_owned();
     }

@@ -1,5 +1,6 @@
-//! Tests of `parse_intake`: one `check` helper (a JSON text -> the path and problem prefix of
-//! its single field error), synthetic malformed lines, and proptest over arbitrary JSON.
+//! Tests of `parse_intake`: one `check` helper (a JSON text with one problem -> the path and
+//! problem prefix of its single field error), several problems at once, synthetic malformed
+//! lines, and proptest over arbitrary JSON.
 
 use proptest::prelude::*;
 use sar_model::{examples, reject::RejectCode};
@@ -156,6 +157,50 @@ fn missing_and_unknown_fields() {
 }
 
 #[test]
+fn every_structural_problem_is_reported_at_once() {
+    let line = with(|v| {
+        v["lawfully_obtained"] = json!("yes-planted");
+        v["persons"][0]["dob"] = json!(19_880_412);
+        v["submitter"]["badge"] = json!("4411");
+        drop(v.as_object_mut().unwrap().remove("narrative"));
+    });
+    let reject = parse_intake(&line).unwrap_err();
+    assert_eq!(reject.code, RejectCode::Undecodable);
+    let errors: Vec<(&str, &str)> = reject
+        .field_errors
+        .iter()
+        .map(|error| (error.path.as_str(), error.problem.as_str()))
+        .collect();
+    // serde's own first, then the rest from the schema's shape, each path once.
+    assert_eq!(errors.len(), 4, "{reject}");
+    let paths: std::collections::BTreeSet<&str> = errors.iter().map(|(path, _)| *path).collect();
+    assert_eq!(
+        paths,
+        [
+            "lawfully_obtained",
+            "narrative",
+            "persons[0].dob",
+            "submitter.badge"
+        ]
+        .into_iter()
+        .collect()
+    );
+    assert!(errors.contains(&("narrative", "missing required field")));
+    assert!(errors.contains(&("submitter.badge", "unknown field `badge`")));
+    assert!(
+        errors
+            .iter()
+            .all(|(_, problem)| !problem.contains("planted") && !problem.contains('"'))
+    );
+    // The same record with its problems mended one at a time loses one error each time.
+    let mended = with(|v| {
+        v["persons"][0]["dob"] = json!(19_880_412);
+        drop(v.as_object_mut().unwrap().remove("narrative"));
+    });
+    assert_eq!(parse_intake(&mended).unwrap_err().field_errors.len(), 2);
+}
+
+#[test]
 fn multi_line_json_positions() {
     let mut value = example();
     value["persons"][0]["age"] = json!("old");
@@ -280,9 +325,13 @@ proptest! {
         let line = value.to_string();
         if let Err(reject) = parse_intake(&line) {
             prop_assert_eq!(reject.code, RejectCode::Undecodable);
-            prop_assert_eq!(reject.field_errors.len(), 1);
-            prop_assert!(!reject.field_errors[0].path.is_empty());
-            prop_assert!(!reject.field_errors[0].problem.contains('"'));
+            prop_assert!(!reject.field_errors.is_empty());
+            let mut paths = std::collections::BTreeSet::new();
+            for error in &reject.field_errors {
+                prop_assert!(!error.path.is_empty());
+                prop_assert!(!error.problem.contains('"'), "{}", error.problem);
+                prop_assert!(paths.insert(error.path.clone()), "{} twice", error.path);
+            }
         }
     }
 }
