@@ -12,7 +12,7 @@ use sar_model::{
         CiiPrerequisite, CiiPrerequisiteCheck, FieldError, FlagKind, GateDecision, GateOutcome,
         GateReason, GatedRecord,
     },
-    report::{LegalBasis, SarReport, Sensitivity, StoreKind},
+    report::{LegalBasis, SarReport, StoreKind},
 };
 
 use crate::{
@@ -568,14 +568,6 @@ impl Findings {
     }
 }
 
-fn sensitivity_name(sensitivity: Sensitivity) -> &'static str {
-    match sensitivity {
-        Sensitivity::Open => "open",
-        Sensitivity::AgencyNameOnly => "agency_name_only",
-        Sensitivity::Restricted => "restricted",
-    }
-}
-
 fn grade_basis_name(basis: GradeBasis) -> &'static str {
     match basis {
         GradeBasis::Submitted => "submitted",
@@ -620,7 +612,7 @@ fn cii_prerequisites(report: &SarReport, findings: &Findings) -> Vec<CiiPrerequi
         check(
             CiiPrerequisite::SensitivityLabel,
             true,
-            format!("sensitivity {}", sensitivity_name(labels.sensitivity)),
+            format!("sensitivity {}", labels.sensitivity.as_str()),
         ),
         check(
             CiiPrerequisite::ConfidenceLabel,

@@ -58,6 +58,7 @@ pub(crate) fn to_document(
     doc.add_text(fields.outcome, keyword(&summary.outcome));
     doc.add_text(fields.jurisdiction, keyword(&report.location.jurisdiction));
     doc.add_text(fields.agency, keyword(&report.submitter.org_id));
+    doc.add_text(fields.sensitivity, report.labels.sensitivity.as_str());
     doc.add_date(
         fields.received_at,
         DateTime::from_timestamp_secs(report.received_at.unix_seconds()),

@@ -47,6 +47,8 @@ const MAX_SEARCH_THREADS: usize = 4;
 
 impl ReportIndex {
     /// Opens the index in `dir`, creating the directory and an empty index when absent.
+    /// `SchemaChanged` when `dir` holds an index of another schema (built by an earlier
+    /// version): nothing there is touched.
     pub fn open_or_create(dir: &Path) -> Result<Self, IndexError> {
         std::fs::create_dir_all(dir).map_err(|error| IndexError::Storage {
             operation: "create the index directory",
@@ -57,8 +59,13 @@ impl ReportIndex {
             message: error.to_string(),
         })?;
         let (schema, fields) = schema::build();
-        let index = Index::open_or_create(directory, schema)
-            .map_err(IndexError::storage("open the index"))?;
+        let index = Index::open_or_create(directory, schema).map_err(|error| match error {
+            // What tantivy answers when the directory holds an index of another schema.
+            tantivy::TantivyError::SchemaError(_) => IndexError::SchemaChanged {
+                dir: dir.display().to_string(),
+            },
+            error => IndexError::storage("open the index")(error),
+        })?;
         Self::with_index(index, fields)
     }
 

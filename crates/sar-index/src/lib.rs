@@ -39,6 +39,12 @@ pub enum IndexError {
         operation: &'static str,
         message: String,
     },
+    #[error(
+        "the index in {dir} was built with another schema (by an earlier sarflow): move that \
+         directory away and start again, and the index is rebuilt from the routed records still \
+         held (the embedded store keeps them all; a Kafka topic keeps them for its retention)"
+    )]
+    SchemaChanged { dir: String },
     #[error("the index writer is held by another writer")]
     WriterBusy,
     #[error("invalid query: {reason}")]

@@ -1,6 +1,7 @@
 //! The index schema: the fields, the tokenizers they use, and which fields are PII.
 //!
-//! Keyword fields (codes, sectors, queue, outcome, jurisdiction) are one lowercased token each,
+//! Keyword fields (codes, sectors, queue, outcome, jurisdiction, agency, sensitivity) are one
+//! lowercased token each,
 //! so filters match whatever case the caller sends. Narratives use the English stemmer; names,
 //! identifiers and the summary text the default tokenizer (split on non-alphanumerics,
 //! lowercased), so `555-201-7788` is found as the phrase `555 201 7788`.
@@ -32,6 +33,7 @@ pub(crate) mod names {
     pub(crate) const OUTCOME: &str = "outcome";
     pub(crate) const JURISDICTION: &str = "jurisdiction";
     pub(crate) const AGENCY: &str = "agency";
+    pub(crate) const SENSITIVITY: &str = "sensitivity";
     pub(crate) const RECEIVED_AT: &str = "received_at";
     pub(crate) const OBSERVED_AT: &str = "observed_at";
     pub(crate) const SCORE: &str = "score";
@@ -57,6 +59,7 @@ pub(crate) const SUMMARY_QUERYABLE: &[&str] = &[
     names::OUTCOME,
     names::JURISDICTION,
     names::AGENCY,
+    names::SENSITIVITY,
     names::RECEIVED_AT,
     names::OBSERVED_AT,
     names::SCORE,
@@ -84,6 +87,7 @@ pub(crate) struct Fields {
     pub(crate) outcome: Field,
     pub(crate) jurisdiction: Field,
     pub(crate) agency: Field,
+    pub(crate) sensitivity: Field,
     pub(crate) received_at: Field,
     pub(crate) observed_at: Field,
     pub(crate) score: Field,
@@ -160,7 +164,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         queue: builder.add_text_field(names::QUEUE, keyword.clone()),
         outcome: builder.add_text_field(names::OUTCOME, keyword.clone()),
         jurisdiction: builder.add_text_field(names::JURISDICTION, keyword.clone()),
-        agency: builder.add_text_field(names::AGENCY, keyword),
+        agency: builder.add_text_field(names::AGENCY, keyword.clone()),
+        sensitivity: builder.add_text_field(names::SENSITIVITY, keyword),
         received_at: builder.add_date_field(names::RECEIVED_AT, date.clone()),
         observed_at: builder.add_date_field(names::OBSERVED_AT, date),
         score: builder.add_f64_field(names::SCORE, INDEXED | FAST),

@@ -62,6 +62,8 @@ pub struct SearchRequest {
     pub outcome: Option<String>,
     /// One jurisdiction (within the caller's).
     pub jurisdiction: Option<String>,
+    /// Sensitivity label (`open`, `agency_name_only`, `restricted`; 28 CFR 23.20(g)).
+    pub sensitivity: Option<String>,
     /// Sort key.
     pub sort: SortBy,
     /// Sort order (ignored for relevance: best first).
@@ -85,6 +87,7 @@ impl Default for SearchRequest {
             queue: None,
             outcome: None,
             jurisdiction: None,
+            sensitivity: None,
             sort: SortBy::default(),
             order: SortOrder::default(),
             limit: DEFAULT_LIMIT,
@@ -366,6 +369,9 @@ pub(crate) fn build_query(
     }
     if let Some(outcome) = &request.outcome {
         filter(term(fields.outcome, outcome));
+    }
+    if let Some(sensitivity) = &request.sensitivity {
+        filter(term(fields.sensitivity, sensitivity));
     }
     if request.min_score.is_some() || request.max_score.is_some() {
         let bound = |score: Option<f64>| match score {

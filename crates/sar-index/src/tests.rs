@@ -9,6 +9,7 @@ use sar_model::{
     access::{Caller, Role},
     examples,
     records::RoutedRecord,
+    report::Sensitivity,
 };
 
 use crate::{
@@ -136,6 +137,36 @@ fn upsert_twice_is_one_document() {
 }
 
 #[test]
+fn an_index_of_another_schema_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // What an earlier version left: an index whose schema lacks a field of today's.
+        let mut builder = tantivy::schema::Schema::builder();
+        builder.add_text_field("report_id", tantivy::schema::STRING);
+        let directory = tantivy::directory::MmapDirectory::open(dir.path()).unwrap();
+        tantivy::Index::create(
+            directory,
+            builder.build(),
+            tantivy::IndexSettings::default(),
+        )
+        .unwrap();
+    }
+    let meta = std::fs::read(dir.path().join("meta.json")).unwrap();
+    let error = ReportIndex::open_or_create(dir.path()).unwrap_err();
+    assert_eq!(
+        error,
+        IndexError::SchemaChanged {
+            dir: dir.path().display().to_string()
+        }
+    );
+    assert!(
+        error.to_string().contains("move that directory away"),
+        "{error}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("meta.json")).unwrap(), meta);
+}
+
+#[test]
 fn commit_payload_survives_reopen() {
     let dir = tempfile::tempdir().unwrap();
     {
@@ -226,6 +257,14 @@ fn every_filter_matches_a_brute_force_answer() {
             ..SearchRequest::default()
         },
         &|r| r.gated.decision.outcome.as_str() == "privacy_review",
+    );
+    check(
+        "sensitivity",
+        SearchRequest {
+            sensitivity: Some("restricted".into()),
+            ..SearchRequest::default()
+        },
+        &|r| report(r).labels.sensitivity == Sensitivity::Restricted,
     );
     let jurisdiction = report(sample).location.jurisdiction;
     check(

@@ -32,6 +32,7 @@ use sar_model::{
     BehaviorCode, ReportId, TargetSectorCode, ZonedTime,
     access::{Caller, Permission},
     records::{GateOutcome, QueueName},
+    report::Sensitivity,
 };
 use sar_store::{AuditEvent, Journal};
 
@@ -131,6 +132,8 @@ pub(crate) struct SearchParams {
     outcome: Option<String>,
     /// One jurisdiction, within the caller's.
     jurisdiction: Option<String>,
+    /// Sensitivity label (`open`, `agency_name_only`, `restricted`; 28 CFR 23.20(g)).
+    sensitivity: Option<String>,
     /// `relevance` (default; newest first without `q`), `score`, `received_at`, `observed_at`.
     sort: Option<String>,
     /// `desc` (default) or `asc`.
@@ -206,6 +209,7 @@ pub(crate) async fn search(
         "queue": request.queue,
         "outcome": request.outcome,
         "jurisdiction": request.jurisdiction,
+        "sensitivity": request.sensitivity,
         "total": response.total,
         "pii_fields_touched": response.pii_fields_touched,
     });
@@ -336,6 +340,15 @@ fn parse_search(
         match GateOutcome::parse(&outcome.to_ascii_lowercase()) {
             Some(outcome) => request.outcome = Some(outcome.as_str().to_owned()),
             None => problems.push(FieldProblem::new("outcome", "unknown gate outcome")),
+        }
+    }
+    if let Some(sensitivity) = non_empty(params.sensitivity) {
+        match Sensitivity::parse(&sensitivity.to_ascii_lowercase()) {
+            Some(sensitivity) => request.sensitivity = Some(sensitivity.as_str().to_owned()),
+            None => problems.push(FieldProblem::new(
+                "sensitivity",
+                "unknown sensitivity (open, agency_name_only, restricted)",
+            )),
         }
     }
     request.observed_from = instant(params.observed_from, "observed_from", false, &mut problems);

@@ -154,6 +154,11 @@ vocabulary!(PersonRole {
     Associate => "associate",
     Officer => "officer",
 });
+vocabulary!(Sensitivity {
+    Open => "open",
+    AgencyNameOnly => "agency_name_only",
+    Restricted => "restricted",
+});
 vocabulary!(PersonIdKind {
     DriversLicense => "drivers_license",
     Ssn => "ssn",

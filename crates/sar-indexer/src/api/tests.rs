@@ -227,7 +227,7 @@ async fn every_parameter_problem_is_reported_at_once() {
     let analyst = caller(Role::Supervisor, &["*"], false);
     let (status, body, _) = fixture
         .get(
-            "/v1/search?limit=500&queue=bogus&behavior_codes=INTRSN,NOPE&min_score=x&observed_from=yesterday&sort=best",
+            "/v1/search?limit=500&queue=bogus&behavior_codes=INTRSN,NOPE&min_score=x&observed_from=yesterday&sort=best&sensitivity=secret",
             Some(&analyst),
         )
         .await;
@@ -237,6 +237,7 @@ async fn every_parameter_problem_is_reported_at_once() {
         [
             "behavior_codes[1]",
             "queue",
+            "sensitivity",
             "observed_from",
             "min_score",
             "sort",
@@ -269,7 +270,7 @@ async fn every_parameter_problem_is_reported_at_once() {
     assert_eq!(error_fields(&body), ["q"]);
     let (status, body, _) = fixture
         .get(
-            "/v1/search?behavior_codes=intrsn&observed_from=2026-03-01&observed_to=2026-03-01&outcome=TRIAGE&queue=priority&sort=score",
+            "/v1/search?behavior_codes=intrsn&observed_from=2026-03-01&observed_to=2026-03-01&outcome=TRIAGE&queue=priority&sort=score&sensitivity=Agency_Name_Only",
             Some(&analyst),
         )
         .await;
