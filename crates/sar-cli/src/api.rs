@@ -104,10 +104,9 @@ impl Api {
             parts.metrics.clone(),
         )
         .context("failed to open the analyst queues")?;
-        let intake_config = sar_intake::IntakeConfig {
-            max_narrative_chars: config.pipeline.max_narrative_chars,
-            ..sar_intake::IntakeConfig::default()
-        };
+        let intake_config = config
+            .intake
+            .intake_config(config.pipeline.max_narrative_chars);
         let intake = sar_intake::IntakeState::new(
             intake_config,
             parts.committer,

@@ -3,7 +3,7 @@
 //! by `--config` < `SARFLOW_<SERVICE>__<SECTION>__<KEY>` environment entries, then `--kafka`
 //! overrides the brokers. The reference files live in `deploy/config/` and a test parses each.
 
-use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf, time::Duration};
+use std::{collections::BTreeMap, net::SocketAddr, num::NonZeroU32, path::PathBuf, time::Duration};
 
 use anyhow::Context;
 use sar_bus::kafka::KafkaConfig;
@@ -88,6 +88,9 @@ pub(crate) struct RunConfig {
     /// The HTTP API (intake, search, queues).
     #[serde(default)]
     pub(crate) http: HttpParams,
+    /// The intake API's size and rate limits.
+    #[serde(default)]
+    pub(crate) intake: IntakeParams,
     /// Bearer-token signing.
     #[serde(default)]
     pub(crate) auth: AuthParams,
@@ -108,6 +111,7 @@ impl Default for RunConfig {
             pipeline: PipelineParams::default(),
             embedded: EmbeddedParams::default(),
             http: HttpParams::default(),
+            intake: IntakeParams::default(),
             auth: AuthParams::default(),
             index: IndexParams::default(),
             queue: sar_queue::QueueConfig::default(),
@@ -128,6 +132,53 @@ impl Default for HttpParams {
     fn default() -> Self {
         Self {
             addr: default_http_addr(),
+        }
+    }
+}
+
+/// The intake API's size and rate limits; each key left out keeps sar-intake's default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct IntakeParams {
+    /// Largest `POST /v1/reports` body, in bytes (1 MiB).
+    pub(crate) max_report_bytes: usize,
+    /// Largest feed batch body, in bytes (64 MiB).
+    pub(crate) max_batch_bytes: u64,
+    /// Most records in one feed batch (10,000).
+    pub(crate) max_batch_records: usize,
+    /// Feed batches a partner may send at once (10), each partner its own bucket.
+    pub(crate) partner_burst: NonZeroU32,
+    /// Feed batches a partner may send per minute once its burst is spent (60).
+    pub(crate) partner_batches_per_minute: NonZeroU32,
+}
+
+impl Default for IntakeParams {
+    fn default() -> Self {
+        let defaults = sar_intake::IntakeConfig::default();
+        Self {
+            max_report_bytes: defaults.max_report_bytes,
+            max_batch_bytes: defaults.max_batch_bytes,
+            max_batch_records: defaults.max_batch_records,
+            partner_burst: defaults.partner_rate.burst,
+            partner_batches_per_minute: defaults.partner_rate.per_minute,
+        }
+    }
+}
+
+impl IntakeParams {
+    /// The intake service's settings: these limits, the narrative limit of the stages, the
+    /// rest sar-intake's defaults.
+    pub(crate) fn intake_config(&self, max_narrative_chars: usize) -> sar_intake::IntakeConfig {
+        sar_intake::IntakeConfig {
+            max_report_bytes: self.max_report_bytes,
+            max_batch_bytes: self.max_batch_bytes,
+            max_batch_records: self.max_batch_records,
+            max_narrative_chars,
+            partner_rate: sar_intake::RateLimit {
+                burst: self.partner_burst,
+                per_minute: self.partner_batches_per_minute,
+            },
+            ..sar_intake::IntakeConfig::default()
         }
     }
 }

@@ -30,6 +30,8 @@ fn run_and_cli_reference_files_parse() {
     let run: RunConfig = load("run", Some(&deploy_file("run.toml")), &BTreeMap::new()).unwrap();
     assert_eq!(run.data_dir, PathBuf::from("sarflow-data"));
     assert_eq!(run.embedded.batch_size, 512);
+    // The reference file spells out the defaults.
+    assert_eq!(run.intake, IntakeParams::default());
     let cli: ToolConfig = load("cli", Some(&deploy_file("cli.toml")), &BTreeMap::new()).unwrap();
     assert_eq!(cli.kafka.brokers, "127.0.0.1:9092");
 }
@@ -93,4 +95,33 @@ fn unknown_keys_are_refused_with_their_path() {
     let error = load::<RunConfig>("run", None, &env).unwrap_err();
     let text = format!("{error:#}");
     assert!(text.contains("tips_leads_ttl"), "{text}");
+}
+
+#[test]
+fn intake_limits_come_from_the_file_and_the_environment_and_zero_rates_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.toml");
+    std::fs::write(
+        &path,
+        "[intake]\npartner_burst = 3\nmax_batch_records = 500\n",
+    )
+    .unwrap();
+    let env = BTreeMap::from([(
+        "SARFLOW_RUN__INTAKE__PARTNER_BATCHES_PER_MINUTE".to_owned(),
+        "6".to_owned(),
+    )]);
+    let run: RunConfig = load("run", Some(&path), &env).unwrap();
+    let intake = run.intake.intake_config(1_234);
+    assert_eq!(intake.partner_rate.burst.get(), 3);
+    assert_eq!(intake.partner_rate.per_minute.get(), 6);
+    assert_eq!(intake.max_batch_records, 500);
+    assert_eq!(intake.max_narrative_chars, 1_234);
+    let defaults = sar_intake::IntakeConfig::default();
+    assert_eq!(intake.max_report_bytes, defaults.max_report_bytes);
+    assert_eq!(intake.signature_tolerance, defaults.signature_tolerance);
+
+    std::fs::write(&path, "[intake]\npartner_burst = 0\n").unwrap();
+    let error = load::<RunConfig>("run", Some(&path), &BTreeMap::new()).unwrap_err();
+    let text = format!("{error:#}");
+    assert!(text.contains("partner_burst"), "{text}");
 }
