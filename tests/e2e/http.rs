@@ -941,6 +941,18 @@ fn search_and_queues_refuse_strangers_and_hide_other_jurisdictions() {
         );
     }
 
+    // Paths and methods the API does not serve are refused like everything else.
+    let response = run.http.get("/v1/no-such-thing", &tokens.supervisor);
+    assert_problem(&response, 404, "an unknown path");
+    let response = run
+        .http
+        .send(&request("GET", "/v1/no-such-thing", &[], b""));
+    assert_problem(&response, 404, "an unknown path without a token");
+    let response = run.http.get("/v1/reports", &tokens.officer);
+    assert_problem(&response, 405, "GET on the report intake");
+    let response = run.http.send(&request("DELETE", &claim, &[], b""));
+    assert_problem(&response, 405, "DELETE on a claim");
+
     // A caller with the PII right states a purpose.
     let response = run.http.get("/v1/search?q=suspicious", &tokens.supervisor);
     assert_problem(&response, 400, "a PII search without a purpose");

@@ -131,6 +131,8 @@ impl Api {
                     async move { axum::Json(openapi.as_ref().clone()) }
                 }),
             )
+            .fallback(sar_http::no_such_endpoint)
+            .method_not_allowed_fallback(sar_http::method_not_allowed)
             .layer(sar_http::auth_layer(keys));
         let router = sar_http::metrics_layer(router, parts.metrics.http("api"));
         let (addr, server) = sar_http::serve(config.http.addr, router, parts.shutdown.clone())

@@ -22,5 +22,7 @@ pub use auth::{
 };
 pub use json::Json;
 pub use observe::metrics_layer;
-pub use problem::{FieldProblem, PROBLEM_CONTENT_TYPE, Problem};
+pub use problem::{
+    FieldProblem, PROBLEM_CONTENT_TYPE, Problem, method_not_allowed, no_such_endpoint,
+};
 pub use serve::{HttpError, serve};

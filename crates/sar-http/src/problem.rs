@@ -89,6 +89,16 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, "not-found", "not found", detail)
     }
 
+    /// 405: the path exists, not with this method.
+    pub fn method_not_allowed(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "method not allowed",
+            detail,
+        )
+    }
+
     /// 409: the request conflicts with the current state (claimed item, replayed batch).
     pub fn conflict(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", "conflict", detail)
@@ -199,4 +209,16 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(formatter, "{} {}: {}", self.status, self.title, self.detail)
     }
+}
+
+/// The answer of an API router to a path it does not serve (`Router::fallback`): a 404 problem
+/// document like every other refusal.
+pub async fn no_such_endpoint() -> Problem {
+    Problem::not_found("no such endpoint; the API is described at /v1/openapi.json")
+}
+
+/// The answer of an API router to a method a path does not take
+/// (`Router::method_not_allowed_fallback`): a 405 problem document.
+pub async fn method_not_allowed() -> Problem {
+    Problem::method_not_allowed("this endpoint does not take that method; see /v1/openapi.json")
 }
