@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 use sar_model::records::FieldError;
 use serde_json::{Map, Value};
 
+use crate::parse::{render, safe_segment};
+
 const SCHEMA_TEXT: &str = include_str!("../../../schemas/intake.schema.json");
 
 fn schema() -> &'static Value {
@@ -117,15 +119,12 @@ impl Walk<'_> {
         let properties = node.get("properties").and_then(Value::as_object);
         let closed = node.get("additionalProperties") == Some(&Value::Bool(false));
         for (key, value) in fields {
-            path.push(segment(key));
+            path.push(safe_segment(key));
             match properties.and_then(|properties| properties.get(key)) {
                 Some(property) => self.check(property, value, path),
                 None if closed => {
-                    let name = segment(key);
-                    self.out.push(FieldError {
-                        path: render(path),
-                        problem: format!("unknown field `{name}`"),
-                    });
+                    let problem = format!("unknown field `{}`", safe_segment(key));
+                    self.push(path, problem);
                 }
                 None => {}
             }
@@ -134,7 +133,7 @@ impl Walk<'_> {
         let required = node.get("required").and_then(Value::as_array);
         for name in required.into_iter().flatten().filter_map(Value::as_str) {
             if !fields.contains_key(name) {
-                path.push(segment(name));
+                path.push(safe_segment(name));
                 self.push(path, "missing required field".to_owned());
                 path.pop();
             }
@@ -217,15 +216,6 @@ fn expected_words(expected: &Value) -> String {
             .join(" or "),
         _ => "a value".to_owned(),
     }
-}
-
-/// A key as a path segment (see `parse::safe_segment`).
-fn segment(key: &str) -> String {
-    crate::parse::safe_segment(key)
-}
-
-fn render(path: &[String]) -> String {
-    crate::parse::render(path)
 }
 
 #[cfg(test)]
